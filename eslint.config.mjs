@@ -1,0 +1,44 @@
+// Lint rules that keep the layering honest: src -> adapter -> emulator, never backwards.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const noVscode = { name: 'vscode', message: 'Only src/ (the extension host) may import vscode.' };
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'out/**', '**/*.elf', 'test/ui/output/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+  {
+    files: ['emulator/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [noVscode, { name: '@vscode/debugadapter', message: 'The emulator knows nothing of DAP.' },
+          { name: '@vscode/debugprotocol', message: 'The emulator knows nothing of DAP.' }],
+        patterns: [
+          { group: ['**/adapter/**', '**/src/**', '**/media/**'], message: 'emulator/ must not import the adapter, the extension or webviews.' },
+          { group: ['node:*', 'fs', 'path', 'child_process', 'os'], message: 'emulator/ is pure TypeScript: pass bytes in, get values out.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['adapter/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [noVscode],
+        patterns: [{ group: ['**/src/**', '**/media/**'], message: 'adapter/ must not import the extension host or webviews.' }],
+      }],
+    },
+  },
+  {
+    files: ['scripts/**/*.mjs', 'bin/**/*.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', require: 'readonly', __dirname: 'readonly' } },
+  },
+);
