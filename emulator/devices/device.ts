@@ -34,3 +34,27 @@ export interface MachineControl {
   /** Bytes the guest printed (UART transmit, HTIF console). */
   output(bytes: Uint8Array): void;
 }
+
+/**
+ * Optional capability: a device whose QEMU model rejects some accesses outright (the
+ * `MemoryRegionOps.valid` access sizes, or offsets where QEMU maps no region at all). The bus asks
+ * before calling read/write and, when this returns false, raises a load (cause 5) or store/AMO (cause 7)
+ * access fault with tval = the address, as QEMU 7.2 does for a failed MMIO transaction.
+ * Accesses that QEMU accepts but ignores (logged as "invalid") are accepted: reads give 0, writes drop.
+ */
+export interface AccessCheck {
+  accepts(offset: number, size: 1 | 2 | 4): boolean;
+}
+
+/**
+ * Optional capability: a device with time-driven state (CLINT timer compare, UART receive timeout).
+ * The machine calls `update()` after every advance of its Clock, and, while every hart waits in `wfi`,
+ * may jump its Clock straight to the smallest `nextDeadline()` of all timed devices and then call
+ * `update()`.
+ */
+export interface TimedDevice {
+  /** Recompute time-dependent interrupt levels for the current Clock.mtime(). */
+  update(): void;
+  /** Clock.mtime() value (raw machine ticks) at which update() would next change something, if any. */
+  nextDeadline(): bigint | undefined;
+}
