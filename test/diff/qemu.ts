@@ -1,0 +1,102 @@
+/**
+ * Run a guest ELF on QEMU (the reference for the differential tests).
+ *
+ * The command below is the one every NAME.expected file in test/programs was captured with; change
+ * it only together with the expected files (`make -C test/programs expected`).
+ *  - `-cpu rv32,...`: switch off what vmscope doesn't have (H, F/D, Zb*, Sstc, the debug triggers);
+ *    h=false matters: with H, misa has bit 7 and mstatush/mie/mideleg grow more bits.
+ *  - `-icount shift=0,sleep=off`: one instruction = 1 ns, so mtime (10 MHz) = instructions / 100, and
+ *    when every hart sleeps in wfi virtual time jumps to the next timer deadline instead of following
+ *    the host clock (plain `shift=0` makes wfi waits take real time).
+ *  - `-bios none -kernel X.elf`: the ELF is loaded as is; all harts start at its entry (through
+ *    QEMU's 6-instruction reset ROM at 0x1000, which is why minstret is never 0 at the entry).
+ *  - `-nographic -monitor none -serial stdio`: UART0 is the only thing on stdout; no terminal
+ *    control sequences are written (stdin is /dev/null).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+
+export const QEMU_BIN = process.env.QEMU_RISCV32 ?? 'qemu-system-riscv32';
+
+export const QEMU_CPU =
+  'rv32,h=false,debug=false,f=false,d=false,zba=false,zbb=false,zbc=false,zbs=false,sstc=false';
+
+export function qemuArgs(elf: string, harts = 1): string[] {
+  return [
+    '-M', 'virt',
+    '-bios', 'none',
+    '-nographic',
+    '-kernel', elf,
+    '-cpu', QEMU_CPU,
+    '-smp', String(harts),
+    '-icount', 'shift=0,sleep=off',
+    '-monitor', 'none',
+    '-serial', 'stdio',
+  ];
+}
+
+/** The verified command line as one string, for messages and docs. */
+export function qemuCommandLine(elf: string, harts = 1): string {
+  return [QEMU_BIN, ...qemuArgs(elf, harts)].join(' ');
+}
+
+let cachedHasQemu: boolean | undefined;
+
+export function hasQemu(): boolean {
+  if (cachedHasQemu === undefined) {
+    const r = spawnSync(QEMU_BIN, ['--version'], { stdio: 'ignore' });
+    cachedHasQemu = r.status === 0;
+  }
+  return cachedHasQemu;
+}
+
+export interface RunResult {
+  stdout: Buffer;
+  stderr: string;
+  /** The process's exit code (the guest's code for QEMU's test finisher), null if killed. */
+  exitCode: number | null;
+  timedOut: boolean;
+  wallMs: number;
+}
+
+export interface RunOptions {
+  harts?: number;
+  /** Kill after this many milliseconds (default 30 s). */
+  timeoutMs?: number;
+}
+
+/** Spawn a command, collect stdout bytes, kill it after the timeout. */
+export function runProcess(cmd: string, args: string[], timeoutMs: number): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const start = process.hrtime.bigint();
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    let err = '';
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({
+        stdout: Buffer.concat(out),
+        stderr: err,
+        exitCode: code,
+        timedOut,
+        wallMs: Number(process.hrtime.bigint() - start) / 1e6,
+      });
+    });
+  });
+}
+
+export function runQemu(elf: string, opts: RunOptions = {}): Promise<RunResult> {
+  return runProcess(QEMU_BIN, qemuArgs(elf, opts.harts ?? 1), opts.timeoutMs ?? 30_000);
+}
