@@ -7,11 +7,12 @@
  * UPDATE_EXPECTED=1 re-captures the expected files from QEMU (3 runs that must agree):
  *   make -C test/programs expected
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
+import { HAS_TOOLCHAIN } from '../oracles';
 import { hasQemu, qemuCommandLine, runQemu, type RunResult } from './qemu';
 import { REPO_ROOT, runVmscope } from './vmscope';
 
@@ -47,11 +48,6 @@ function expectSameRun(what: string, got: RunResult, want: { stdout: Buffer; exi
   expect(got.exitCode, `${what}: exit code; stderr: ${got.stderr}`).toBe(want.exitCode);
 }
 
-function hasToolchain(): boolean {
-  const cc = spawnSync('riscv64-unknown-elf-gcc', ['--version'], { stdio: 'ignore' });
-  const mk = spawnSync('make', ['--version'], { stdio: 'ignore' });
-  return cc.status === 0 && mk.status === 0;
-}
 
 describe('guest programs on vmscope', () => {
   for (const p of PROGRAMS) {
@@ -101,7 +97,7 @@ describe('guest program invariants', () => {
   });
 });
 
-describe.skipIf(UPDATE || !hasToolchain())('guest programs rebuild from source', () => {
+describe.skipIf(UPDATE || !HAS_TOOLCHAIN)('guest programs rebuild from source', () => {
   const out = mkdtempSync(path.join(os.tmpdir(), 'vmscope-programs-'));
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 

@@ -13,7 +13,8 @@
  *  - `-nographic -monitor none -serial stdio`: UART0 is the only thing on stdout; no terminal
  *    control sequences are written (stdin is /dev/null).
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { HAS_QEMU } from '../oracles';
+import { spawn } from 'node:child_process';
 
 export const QEMU_BIN = process.env.QEMU_RISCV32 ?? 'qemu-system-riscv32';
 
@@ -39,14 +40,8 @@ export function qemuCommandLine(elf: string, harts = 1): string {
   return [QEMU_BIN, ...qemuArgs(elf, harts)].join(' ');
 }
 
-let cachedHasQemu: boolean | undefined;
-
 export function hasQemu(): boolean {
-  if (cachedHasQemu === undefined) {
-    const r = spawnSync(QEMU_BIN, ['--version'], { stdio: 'ignore' });
-    cachedHasQemu = r.status === 0;
-  }
-  return cachedHasQemu;
+  return HAS_QEMU;
 }
 
 export interface RunResult {

@@ -13,13 +13,8 @@ export const OBJDUMP = 'riscv64-unknown-elf-objdump';
 export const OBJCOPY = 'riscv64-unknown-elf-objcopy';
 export const MARCH = 'rv32imac_zicsr_zifencei_zicbom';
 
-function has(tool: string): boolean {
-  const r = spawnSync(tool, ['--version'], { encoding: 'utf8' });
-  return r.status === 0;
-}
-
 /** True when the assembler, objdump and objcopy can be run. */
-export const HAS_TOOLCHAIN = has(AS) && has(OBJDUMP) && has(OBJCOPY);
+export { HAS_TOOLCHAIN } from '../../oracles';
 
 function run(cmd: string, args: string[]): string {
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
