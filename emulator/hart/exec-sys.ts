@@ -1,0 +1,92 @@
+/**
+ * System instructions: ECALL/EBREAK (unprivileged 2.8), FENCE/FENCE.I (2.7, ch. 3), Zicsr (ch. 9),
+ * xRET/WFI/SFENCE.VMA (privileged 3.3, 4.2.1), Zicbom (CMO spec 2.5), and `illegal`.
+ * Illegal-instruction exceptions carry the instruction bits in tval (QEMU 7.2: env->bins).
+ */
+import { csrExecute, CsrOp } from '../csr/access';
+import {
+  Cause,
+  ENVCFG_CBCFE,
+  ENVCFG_CBIE,
+  MSTATUS_TVM,
+  MSTATUS_TW,
+  Priv,
+} from '../csr/bits';
+import { Access } from '../mmu/sv32';
+import type { Hart } from './hart';
+import { xlate } from './memory';
+import { mret, sret } from './trap';
+import { R_END, R_NEXT, X_SINK, type DInsn, type Handler } from './types';
+
+export const illegal: Handler = (h, d) => h.raise(Cause.Illegal, d.insn.raw);
+
+function csr(op: CsrOp, imm: boolean): Handler {
+  return (h, d) => {
+    const src = imm ? d.rs1 : h.x[d.rs1]!;
+    const writes = op === CsrOp.Write || d.rs1 !== 0;
+    const reads = op !== CsrOp.Write || d.rd !== X_SINK;
+    const old = csrExecute(h, d.csr, op, src, writes, reads);
+    if (old < 0) return illegal(h, d);
+    h.x[d.rd] = old;
+    return R_END;
+  };
+}
+
+/** Zicbom enables (CMO spec 2.5.1 / privileged 3.1.18): below M needs menvcfg, in U also senvcfg. */
+function cboEnabled(h: Hart, field: number): boolean {
+  if (h.priv === Priv.M) return true;
+  if ((h.menvcfg & field) === 0) return false;
+  return h.priv === Priv.S || (h.senvcfg & field) !== 0;
+}
+
+/**
+ * cbo.clean/flush/inval: permitted when a load or a store to the block would be; otherwise a store
+ * page fault (translation permits nothing) or store access fault (CMO spec 2.5.2). No caches are
+ * modelled yet, so a permitted operation does nothing else.
+ */
+function cbo(field: number): Handler {
+  return (h, d) => {
+    if (!cboEnabled(h, field)) return illegal(h, d);
+    const a = h.x[d.rs1]! >>> 0;
+    if (xlate(h, a, 1, Access.Load) >= 0 || xlate(h, a, 1, Access.Store) >= 0) return R_NEXT;
+    const page = h.trapCause === Cause.LoadPage || h.trapCause === Cause.StorePage;
+    return h.raise(page ? Cause.StorePage : Cause.StoreAccess, a);
+  };
+}
+
+function wfi(h: Hart, d: DInsn): number {
+  // 3.1.6.5 TW, and QEMU 7.2 helper_wfi: U-mode WFI is always illegal when S exists.
+  if (h.priv === Priv.U || (h.priv === Priv.S && (h.mstatus & MSTATUS_TW) !== 0)) return illegal(h, d);
+  if ((h.mip & h.mie) === 0) {
+    h.wfi = true;
+    h.attention = 1;
+  }
+  return R_END;
+}
+
+function sfenceVma(h: Hart, d: DInsn): number {
+  if (h.priv === Priv.U || (h.priv === Priv.S && (h.mstatus & MSTATUS_TVM) !== 0)) return illegal(h, d);
+  h.flushTlbs();
+  return R_END;
+}
+
+export const SYS_HANDLERS: Record<string, Handler> = {
+  illegal,
+  fence: () => R_NEXT,
+  'fence.i': () => R_END,
+  ecall: (h) => h.raise(Cause.EcallU + h.priv, 0),
+  ebreak: (h) => h.raise(Cause.Breakpoint, 0),
+  csrrw: csr(CsrOp.Write, false),
+  csrrs: csr(CsrOp.Set, false),
+  csrrc: csr(CsrOp.Clear, false),
+  csrrwi: csr(CsrOp.Write, true),
+  csrrsi: csr(CsrOp.Set, true),
+  csrrci: csr(CsrOp.Clear, true),
+  mret: (h, d) => mret(h, d.insn.raw),
+  sret: (h, d) => sret(h, d.insn.raw),
+  wfi,
+  'sfence.vma': sfenceVma,
+  'cbo.clean': cbo(ENVCFG_CBCFE),
+  'cbo.flush': cbo(ENVCFG_CBCFE),
+  'cbo.inval': cbo(ENVCFG_CBIE),
+};

@@ -1,0 +1,201 @@
+/**
+ * The hart's memory slow paths: translation, PMP, bus access, TLB refill. Handlers try their TLB fast
+ * path first and come here on a miss. Failures record the exception in the hart (h.raise) and report
+ * it as a value (-1 or R_TRAP); nothing throws.
+ *
+ * Exception causes and tval (privileged spec 3.1.15/3.1.16, QEMU 7.2 riscv_cpu_do_interrupt): page
+ * faults 12/13/15 and access faults 1/5/7 with tval = the faulting virtual address.
+ * Misaligned plain loads/stores are performed (QEMU 7.2 does not trap on them); an access crossing a
+ * page is split, and a store checks both pages before writing anything.
+ */
+import { Cause } from '../csr/bits';
+import { PMP_R, PMP_W, PMP_X } from '../mmu/pmp';
+import { Access, translate, XLATE_PAGE_FAULT } from '../mmu/sv32';
+import { TLB_MASK } from '../mmu/tlb';
+import type { CodePage } from './codecache';
+import type { Hart } from './hart';
+import { R_END, R_NEXT, R_TRAP } from './types';
+
+const PAGE_CAUSE = [Cause.InsnPage, Cause.LoadPage, Cause.StorePage];
+const ACCESS_CAUSE = [Cause.InsnAccess, Cause.LoadAccess, Cause.StoreAccess];
+const PERM = [PMP_X, PMP_R, PMP_W];
+
+/** Translate and PMP-check; returns the physical address or -1 (exception recorded in h). */
+export function xlate(h: Hart, va: number, size: number, access: Access): number {
+  const priv = access === Access.Fetch ? h.priv : h.dataPriv();
+  const pa = translate(h, va >>> 0, access, priv, h.virt);
+  if (pa < 0) {
+    h.raise(pa === XLATE_PAGE_FAULT ? PAGE_CAUSE[access]! : ACCESS_CAUSE[access]!, va);
+    return -1;
+  }
+  if (!h.pmp.check(pa, size, PERM[access]!, priv)) {
+    h.raise(ACCESS_CAUSE[access]!, va);
+    return -1;
+  }
+  const obs = h.env.observer;
+  if (obs !== undefined) obs.access(h.id, access, va >>> 0, pa, size);
+  return pa;
+}
+
+/** RAM page index usable by a TLB entry for the page of `pa`, or -1. */
+function tlbPage(h: Hart, va: number, pa: number, perm: number, priv: number): number {
+  if (h.env.observer !== undefined) return -1;
+  const base = pa - (va & 0xfff);
+  const page = h.bus.fastRamPage(base);
+  if (page < 0 || !h.pmp.pageAllowed(base, perm, priv)) return -1;
+  return page;
+}
+
+function fillLoad(h: Hart, va: number, pa: number): void {
+  const page = tlbPage(h, va, pa, PMP_R, h.dataPriv());
+  if (page < 0) return;
+  const vpn = va >>> 12;
+  const t = h.dTlb;
+  const s = vpn & TLB_MASK;
+  t.lMem[s] = h.bus.ram.pageForRead(page);
+  t.lPage[s] = page;
+  t.lTag[s] = vpn;
+}
+
+function fillStore(h: Hart, va: number, pa: number): void {
+  const page = tlbPage(h, va, pa, PMP_W, h.dataPriv());
+  if (page < 0 || h.env.code.has(page)) return;
+  const mem = h.bus.ram.pageForWrite(page); // may allocate or copy (then onReplace flushes old entries)
+  const vpn = va >>> 12;
+  const t = h.dTlb;
+  const s = vpn & TLB_MASK;
+  t.sMem[s] = mem;
+  t.sPage[s] = page;
+  t.sTag[s] = vpn;
+}
+
+/** Load `size` bytes at `va`, zero-extended; -1 on an exception (recorded in h). */
+export function loadValue(h: Hart, va: number, size: 1 | 2 | 4): number {
+  va >>>= 0;
+  if ((va & 0xfff) + size > 0x1000) {
+    let v = 0;
+    for (let i = 0; i < size; i++) {
+      const b = loadValue(h, (va + i) >>> 0, 1);
+      if (b < 0) return -1;
+      v += b * 2 ** (8 * i);
+    }
+    return v;
+  }
+  const pa = xlate(h, va, size, Access.Load);
+  if (pa < 0) return -1;
+  const v = h.bus.read(pa, size);
+  if (v < 0) {
+    h.raise(Cause.LoadAccess, va);
+    return -1;
+  }
+  fillLoad(h, va, pa);
+  return v;
+}
+
+/** Load into x[rd] with sign extension from `size` bytes when `signed`. Returns an R_* code. */
+export function loadInto(h: Hart, rd: number, va: number, size: 1 | 2 | 4, signed: boolean): number {
+  const v = loadValue(h, va, size);
+  if (v < 0) return R_TRAP;
+  const sh = 32 - 8 * size;
+  h.x[rd] = signed ? (v << sh) >> sh : v;
+  return R_NEXT;
+}
+
+/** Store the low `size` bytes of `value` at `va`. Returns an R_* code (R_END after device writes). */
+export function storeValue(h: Hart, va: number, size: 1 | 2 | 4, value: number): number {
+  va >>>= 0;
+  const off = va & 0xfff;
+  if (off + size > 0x1000) {
+    const second = (va + size - 1) >>> 0;
+    const pa1 = xlate(h, va, 0x1000 - off, Access.Store);
+    if (pa1 < 0) return R_TRAP;
+    const pa2 = xlate(h, second - (second & 0xfff), off + size - 0x1000, Access.Store);
+    if (pa2 < 0) return R_TRAP;
+    for (let i = 0; i < size; i++) {
+      const pa = off + i < 0x1000 ? pa1 + i : pa2 + (off + i - 0x1000);
+      if (!h.bus.write(pa, 1, (value >>> (8 * i)) & 0xff)) return h.raise(Cause.StoreAccess, (va + i) >>> 0);
+    }
+    return h.yieldReq ? R_END : R_NEXT;
+  }
+  const pa = xlate(h, va, size, Access.Store);
+  if (pa < 0) return R_TRAP;
+  if (!h.bus.write(pa, size, value)) return h.raise(Cause.StoreAccess, va);
+  fillStore(h, va, pa);
+  return h.yieldReq ? R_END : R_NEXT;
+}
+
+/**
+ * Read-modify-write of an aligned word for AMOs and SC (store/AMO permissions, causes 7/15). `op`
+ * gets the old value and `b` and returns the new value, or undefined to skip the write (SC failure). Returns
+ * the old value (uint32) or -1 on an exception.
+ */
+export function rmwWord(h: Hart, va: number, op: (old: number, b: number) => number | undefined, b: number): number {
+  va >>>= 0;
+  const vpn = va >>> 12;
+  const s = vpn & TLB_MASK;
+  if (h.sTag[s] === vpn) {
+    const mem = h.sMem[s]!;
+    const old = mem.getUint32(va & 0xfff, true);
+    const nv = op(old, b);
+    if (nv !== undefined) mem.setInt32(va & 0xfff, nv, true);
+    return old;
+  }
+  const pa = xlate(h, va, 4, Access.Store);
+  if (pa < 0) return -1;
+  const old = h.bus.read(pa, 4);
+  if (old < 0) {
+    h.raise(Cause.StoreAccess, va);
+    return -1;
+  }
+  const nv = op(old, b);
+  if (nv !== undefined) {
+    if (!h.bus.write(pa, 4, nv)) {
+      h.raise(Cause.StoreAccess, va);
+      return -1;
+    }
+    fillStore(h, va, pa);
+  }
+  return old;
+}
+
+/**
+ * Instruction fetch for the page holding `pc`: translation, PMP (execute), RAM check, then the
+ * decoded-instruction page, entered in the fetch TLB when the whole page qualifies. Returns null after
+ * recording an exception (cause 12 or 1, tval = pc).
+ */
+export function fetchPage(h: Hart, pc: number): CodePage | null {
+  const pa = xlate(h, pc, 2, Access.Fetch);
+  if (pa < 0) return null;
+  const ram = h.bus.ram;
+  const off = pa - ram.base;
+  if (off < 0 || off >= ram.size) {
+    h.raise(Cause.InsnAccess, pc);
+    return null;
+  }
+  const page = off >>> 12;
+  const cp = h.env.code.get(page);
+  if (tlbPage(h, pc, pa, PMP_X, h.priv) >= 0) {
+    const vpn = pc >>> 12;
+    const t = h.iTlb;
+    const s = vpn & TLB_MASK;
+    t.fCode[s] = cp;
+    t.fPage[s] = page;
+    t.fTag[s] = vpn;
+  } else {
+    h.singleStep = true;
+  }
+  return cp;
+}
+
+/** Fetch one 16-bit parcel (for an instruction straddling two pages); -1 on an exception. */
+export function fetchParcel(h: Hart, va: number): number {
+  const pa = xlate(h, va, 2, Access.Fetch);
+  if (pa < 0) return -1;
+  const ram = h.bus.ram;
+  const off = pa - ram.base;
+  if (off < 0 || off + 2 > ram.size) {
+    h.raise(Cause.InsnAccess, va);
+    return -1;
+  }
+  return ram.read(off, 2);
+}

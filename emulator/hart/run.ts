@@ -1,0 +1,146 @@
+/**
+ * The hart's execution loop: fetch through the fetch TLB to a decoded page, run a block, repeat.
+ * Interrupts and other events are looked at only when `h.attention` is set (CSR writes, device lines,
+ * trap entry/return, WFI, device writes), once per block, not per instruction.
+ *
+ * Budgets are exact: a block runs at most the instructions left, so slices, timer deadlines and
+ * run(maxInsns) end on the same instruction whatever the block boundaries are (snapshots restore
+ * with an empty code cache, yet replay identically).
+ */
+import { Block } from './codecache';
+import type { Hart } from './hart';
+import { compileBlock } from './jit';
+import { fetchPage, fetchParcel } from './memory';
+import { checkInterrupts, takeTrap } from './trap';
+import { R_JUMP, R_NEXT, R_TRAP, X_SINK, type DInsn } from './types';
+
+/** What the tracer sees after each retired instruction. */
+export interface TraceRecord {
+  hart: number;
+  priv: number;
+  pc: number;
+  insn: DInsn['insn'];
+  /** Register written (undefined when none). */
+  rd: number | undefined;
+  /** Its new value as uint32 (undefined when none). */
+  rdValue: number | undefined;
+}
+
+export type Tracer = (r: TraceRecord) => void;
+
+/** Interpreted executions after which a block is compiled. */
+const HOT = 16;
+
+/** Handle pending events; returns true when the hart must stop running now (WFI or yield). */
+function service(h: Hart): boolean {
+  if (h.irqDirty || h.wfi) checkInterrupts(h);
+  const stop = h.wfi || h.yieldReq;
+  h.yieldReq = false;
+  h.attention = h.wfi || h.irqDirty ? 1 : 0;
+  return stop;
+}
+
+/** Interpret up to `lim` instructions of `b` (lim >= 1). Returns instructions retired. */
+function execBlock(h: Hart, b: Block, lim: number): number {
+  const insns = b.insns;
+  const n = b.n < lim ? b.n : lim;
+  let pc = h.pc;
+  h.curBlock = b;
+  h.blockPc = pc;
+  for (let k = 0; k < n; k++) {
+    const d = insns[k]!;
+    h.pc = pc;
+    const r = d.fn(h, d);
+    if (r !== R_NEXT) {
+      h.curBlock = null;
+      if (r === R_JUMP) return k + 1;
+      if (r === R_TRAP) {
+        takeTrap(h, h.trapCause, false, h.trapTval);
+        return k;
+      }
+      h.pc = (pc + d.len) >>> 0; // R_END
+      return k + 1;
+    }
+    pc = (pc + d.len) >>> 0;
+  }
+  h.curBlock = null;
+  h.pc = pc;
+  return n;
+}
+
+/** Decode the instruction at `pc` straddling two pages (not cached). Null after an exception. */
+function straddling(h: Hart, pc: number, lowHalf: number): DInsn | null {
+  const hi = fetchParcel(h, (pc + 2) >>> 0);
+  if (hi < 0) return null;
+  return h.env.makeInsn((lowHalf | (hi << 16)) >>> 0);
+}
+
+/** Find the block at h.pc: null after taking a fetch exception. Sets h.singleStep when needed. */
+function blockAt(h: Hart): Block | null {
+  const pc = h.pc;
+  const vpn = pc >>> 12;
+  const s = vpn & 255;
+  const cp = h.fTag[s] === vpn ? h.fCode[s]! : fetchPage(h, pc);
+  if (cp === null) {
+    takeTrap(h, h.trapCause, false, h.trapTval);
+    return null;
+  }
+  const off = pc & 0xfff;
+  const b = cp.blocks[off >> 1];
+  if (b !== undefined) return b;
+  const nb = h.env.code.build(cp, off);
+  if (nb !== null) return nb;
+  // The first instruction straddles the page end: run it alone.
+  const d = straddling(h, pc, h.bus.ram.pageForRead(cp.page).getUint16(off, true));
+  if (d === null) {
+    takeTrap(h, h.trapCause, false, h.trapTval);
+    return null;
+  }
+  return new Block([d]);
+}
+
+/** Run up to `budget` instructions; returns how many retired (fewer on WFI or a yield request). */
+export function runHart(h: Hart, budget: number): number {
+  let left = budget;
+  while (left > 0) {
+    if (h.attention !== 0 && service(h)) break;
+    const b = blockAt(h);
+    if (b === null) continue;
+    let lim = left;
+    if (h.singleStep) {
+      h.singleStep = false;
+      lim = 1;
+    }
+    if (b.compiled !== null && b.n <= lim) {
+      left -= b.compiled(h, lim);
+      continue;
+    }
+    const n = execBlock(h, b, lim);
+    h.retired += n;
+    left -= n;
+    if (++b.hits === HOT && h.env.jit) b.compiled = compileBlock(b, h.misalignBits);
+  }
+  return budget - left;
+}
+
+/** Like runHart, one instruction at a time, calling `tracer` after each retired instruction. */
+export function runHartTraced(h: Hart, budget: number, tracer: Tracer): number {
+  let left = budget;
+  while (left > 0) {
+    if (h.attention !== 0 && service(h)) break;
+    const b = blockAt(h);
+    if (b === null) continue;
+    h.singleStep = false;
+    const pc = h.pc;
+    const priv = h.priv;
+    const d = b.insns[0]!;
+    const n = execBlock(h, b, 1);
+    h.retired += n;
+    left -= n;
+    if (n === 1) {
+      const rd = d.rd === X_SINK ? undefined : d.rd;
+      tracer({ hart: h.id, priv, pc, insn: d.insn, rd, rdValue: rd === undefined ? undefined : h.x[rd]! >>> 0 });
+    }
+  }
+  return budget - left;
+}

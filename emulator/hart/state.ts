@@ -1,0 +1,77 @@
+/** A hart's architectural state as plain data (machine snapshots; structured-clone safe). */
+import type { PmpState } from '../mmu/pmp';
+import type { Hart } from './hart';
+
+export interface HartState {
+  x: number[];
+  pc: number;
+  priv: number;
+  virt: boolean;
+  csr: Record<string, number>;
+  counters: { cycleDelta: bigint; instretDelta: bigint; cycleFrozen: bigint; instretFrozen: bigint; hpm: bigint[]; hpmEvent: number[] };
+  pmp: PmpState;
+  retired: number;
+  resAddr: number;
+  resValue: number;
+  wfi: boolean;
+}
+
+const CSR_FIELDS = [
+  'mstatus', 'medeleg', 'mideleg', 'mie', 'mipSw', 'mipHw', 'mtvec', 'mcounteren', 'mscratch', 'mepc',
+  'mcause', 'mtval', 'menvcfg', 'menvcfgh', 'mcountinhibit', 'stvec', 'scounteren', 'sscratch', 'sepc',
+  'scause', 'stval', 'senvcfg', 'satp',
+] as const;
+
+export function saveHart(h: Hart): HartState {
+  const csr: Record<string, number> = {};
+  for (const f of CSR_FIELDS) csr[f] = h[f];
+  return {
+    x: Array.from(h.x.subarray(0, 32)),
+    pc: h.pc,
+    priv: h.priv,
+    virt: h.virt,
+    csr,
+    counters: {
+      cycleDelta: h.cycleDelta,
+      instretDelta: h.instretDelta,
+      cycleFrozen: h.cycleFrozen,
+      instretFrozen: h.instretFrozen,
+      hpm: h.mhpmcounter.slice(),
+      hpmEvent: Array.from(h.mhpmevent),
+    },
+    pmp: h.pmp.save(),
+    retired: h.retired,
+    resAddr: h.resAddr,
+    resValue: h.resValue,
+    wfi: h.wfi,
+  };
+}
+
+export function restoreHart(h: Hart, s: HartState): void {
+  h.x.fill(0);
+  h.x.set(s.x);
+  h.x[0] = 0;
+  h.pc = s.pc;
+  h.virt = s.virt;
+  for (const f of CSR_FIELDS) {
+    const v = s.csr[f];
+    if (typeof v !== 'number') throw new Error(`hart snapshot: missing CSR field ${f}`);
+    h[f] = v;
+  }
+  h.cycleDelta = s.counters.cycleDelta;
+  h.instretDelta = s.counters.instretDelta;
+  h.cycleFrozen = s.counters.cycleFrozen;
+  h.instretFrozen = s.counters.instretFrozen;
+  for (let i = 0; i < 32; i++) h.mhpmcounter[i] = s.counters.hpm[i] ?? 0n;
+  h.mhpmevent.set(s.counters.hpmEvent);
+  h.pmp.restore(s.pmp);
+  h.retired = s.retired;
+  h.resAddr = s.resAddr;
+  h.resValue = s.resValue;
+  h.wfi = s.wfi;
+  h.yieldReq = false;
+  h.curBlock = null;
+  h.singleStep = false;
+  h.flushTlbs();
+  h.setPriv(s.priv);
+}

@@ -1,0 +1,60 @@
+/** Types shared by the hart's modules: handler results, decoded instructions, the hart's environment. */
+import type { Insn } from '../isa/insn';
+import type { Bus } from '../mem/bus';
+import type { Access } from '../mmu/sv32';
+import type { CodeCache } from './codecache';
+import type { Hart } from './hart';
+import type { IsaConfig } from './isa';
+
+/** Handler results. NEXT: fall through to pc + len. JUMP: the handler set h.pc. TRAP: h.trapCause/
+ * h.trapTval hold an exception to take (the instruction did not retire). END: like NEXT, but the block
+ * must end here (state that the block loop depends on may have changed). */
+export const R_NEXT = 0;
+export const R_JUMP = 1;
+export const R_TRAP = 2;
+export const R_END = 3;
+
+/** An instruction handler: one entry per Insn.op (emulator/isa/opcodes.ts). Returns an R_* code. */
+export type Handler = (h: Hart, d: DInsn) => number;
+
+/** Scratch register slot that rd = x0 is redirected to, so writes need no x0 test (x[0] stays 0). */
+export const X_SINK = 32;
+
+/** The executable form of a decoded instruction, built once per instruction in the code cache. */
+export class DInsn {
+  constructor(
+    readonly fn: Handler,
+    readonly op: number,
+    /** Destination register, X_SINK when the instruction's rd is x0. */
+    readonly rd: number,
+    readonly rs1: number,
+    readonly rs2: number,
+    readonly imm: number,
+    readonly csr: number,
+    readonly len: number,
+    /** The decoder's output (names, raw bits) for traces, disassembly and tval. */
+    readonly insn: Insn,
+  ) {}
+}
+
+/**
+ * Slow-path memory observer (the hook for cache models and confidential-memory checks). While one is
+ * attached the CPU fills no TLB entries, so every load, store and instruction-page fetch is seen here.
+ */
+export interface MemoryObserver {
+  access(hart: number, kind: Access, va: number, pa: number, size: number): void;
+}
+
+/** What a hart needs from the machine around it. */
+export interface HartEnv {
+  readonly bus: Bus;
+  readonly code: CodeCache;
+  readonly isa: IsaConfig;
+  /** Decode raw instruction bits into their executable form (handler table and ISA applied). */
+  readonly makeInsn: (raw: number) => DInsn;
+  /** mtime now, counting this hart's instructions retired so far in the current block. */
+  mtime(): bigint;
+  observer: MemoryObserver | undefined;
+  /** Compile hot blocks to JS functions (jit.ts); false = interpret only. */
+  jit: boolean;
+}

@@ -1,0 +1,337 @@
+/**
+ * The machine: harts, bus, RAM and the QEMU `virt` devices, run deterministically.
+ *
+ * Scheduling: harts take turns of `config.quantum` retired instructions (round robin). Time is derived
+ * from instructions: vclock = retired instructions of all harts + instruction-time skipped while every
+ * hart waited in WFI; mtime = floor(vclock / insnsPerTick). A hart's slice also ends exactly when
+ * vclock reaches the next device deadline (CLINT mtimecmp, UART timeout), so timer interrupts arrive
+ * on the same instruction every run, and on a device write (the deadline may have moved).
+ *
+ * When every hart waits in WFI, the clock jumps to the next deadline. With no deadline at all nothing
+ * can ever wake them (there is no host input yet), and run() stops with
+ * { kind: 'fault', message: 'all harts wait for an interrupt that can never come' } instead of spinning.
+ */
+import { CSRS } from './csr/defs';
+import { csrPeek, csrPoke } from './csr/access';
+import type { MachineConfig } from './config';
+import { Clint } from './devices/clint';
+import type { Clock, Device, IrqSink, MachineControl, TimedDevice } from './devices/device';
+import { Htif } from './devices/htif';
+import { Plic } from './devices/plic';
+import { TestFinisher } from './devices/test-finisher';
+import { Uart16550 } from './devices/uart16550';
+import { UART0_IRQ } from './devices/virt-map';
+import { CodeCache } from './hart/codecache';
+import { buildHandlerTable } from './hart/handlers';
+import { Hart } from './hart/hart';
+import { isaConfig, type IsaConfig } from './hart/isa';
+import { runHart, runHartTraced, type Tracer } from './hart/run';
+import { restoreHart, saveHart, type HartState } from './hart/state';
+import type { HartEnv, MemoryObserver } from './hart/types';
+import { checkLoadable, type ElfImage } from './loader/elf';
+import { findHtifSymbols } from './loader/htif-symbols';
+import { Bus, RAM_BASE } from './mem/bus';
+import { Ram, type RamSnapshot } from './mem/ram';
+
+export type StopReason = { kind: 'exit'; code: number } | { kind: 'limit' } | { kind: 'fault'; message: string };
+
+export interface MachineSnapshot {
+  readonly harts: HartState[];
+  readonly ram: RamSnapshot;
+  readonly devices: Record<string, unknown>;
+  readonly htif: { tohost: number; fromhost: number } | undefined;
+  readonly retired: number;
+  readonly idle: number;
+  readonly current: number;
+  readonly quantumLeft: number;
+  readonly exitCode: number | undefined;
+}
+
+const isTimed = (d: Device): d is Device & TimedDevice =>
+  typeof (d as Partial<TimedDevice>).nextDeadline === 'function' && typeof (d as Partial<TimedDevice>).update === 'function';
+
+export class Machine {
+  readonly config: MachineConfig;
+  readonly isa: IsaConfig;
+  readonly ram: Ram;
+  readonly bus: Bus;
+  readonly harts: Hart[];
+  readonly clint: Clint;
+  readonly plic: Plic;
+  readonly uart: Uart16550;
+  readonly finisher: TestFinisher;
+  private htif: Htif | undefined;
+  private readonly code: CodeCache;
+  /** UART/HTIF output sink. */
+  onOutput: (bytes: Uint8Array) => void = () => {};
+
+  private tracer: Tracer | undefined;
+  private retiredTotal = 0;
+  private idle = 0;
+  private current = 0;
+  private quantumLeft: number;
+  private exitCode: number | undefined;
+  /** Hart in its slice (exact mtime mid-slice) and its retired count at the slice start. */
+  private running: Hart | null = null;
+  private runningBase = 0;
+  /** vclock at which timed devices next need update(); recomputed when dirty. */
+  private deadline = Infinity;
+  private deadlineDirty = true;
+  private timed: (Device & TimedDevice)[] = [];
+
+  constructor(config: MachineConfig) {
+    if (!Number.isInteger(config.harts) || config.harts < 1 || config.harts > 8) throw new RangeError('harts must be 1..8');
+    if (!(config.insnsPerTick >= 1) || !(config.quantum >= 1)) throw new RangeError('insnsPerTick and quantum must be >= 1');
+    this.config = { ...config };
+    this.isa = isaConfig(config.isa);
+    this.ram = new Ram(RAM_BASE, config.ramMiB * 1024 * 1024);
+    this.bus = new Bus(this.ram);
+    const table = buildHandlerTable(this.isa);
+    this.code = new CodeCache(this.ram, table.makeInsn, table.flags);
+    const env: HartEnv = {
+      bus: this.bus,
+      code: this.code,
+      isa: this.isa,
+      makeInsn: table.makeInsn,
+      mtime: () => this.mtime(),
+      observer: undefined,
+      jit: true,
+    };
+    this.harts = Array.from({ length: config.harts }, (_, i) => new Hart(i, env));
+    this.quantumLeft = config.quantum;
+
+    // Coherence hooks: page buffers replaced (allocation, copy-on-write), code pages born and dropped.
+    this.ram.onReplace = (page) => { for (const h of this.harts) h.flushRamPage(page, true, true, false); };
+    this.code.onCreate = (page) => { for (const h of this.harts) h.flushRamPage(page, false, true, false); };
+    this.code.onDrop = (page) => { for (const h of this.harts) h.flushRamPage(page, false, false, true); };
+    this.bus.onRamWrite = (off, size) => this.code.ramWritten(off, size);
+    this.bus.onDeviceWrite = () => {
+      this.deadlineDirty = true;
+      this.running?.requestYield();
+    };
+
+    const clock: Clock = { mtime: () => this.mtime() };
+    const irq: IrqSink = { setPending: (hart, bit, level) => this.harts[hart]?.setPending(bit, level) };
+    const control: MachineControl = {
+      exit: (code) => {
+        if (this.exitCode === undefined) this.exitCode = code;
+        this.running?.requestYield();
+      },
+      output: (bytes) => this.onOutput(bytes),
+    };
+    this.control = control;
+    this.clint = new Clint(config.harts, clock, irq);
+    this.plic = new Plic(config.harts, irq);
+    this.uart = new Uart16550(control, (l) => this.plic.setSource(UART0_IRQ, l), clock);
+    this.finisher = new TestFinisher(control);
+    for (const d of [this.finisher, this.clint, this.plic, this.uart]) this.attach(d);
+    for (const h of this.harts) h.reset(RAM_BASE);
+  }
+
+  private readonly control: MachineControl;
+
+  private attach(d: Device): void {
+    this.bus.attach(d);
+    if (isTimed(d)) this.timed.push(d);
+    this.deadlineDirty = true;
+  }
+
+  /** Instructions retired by all harts. */
+  get instret(): number {
+    return this.retiredTotal + (this.running !== null ? this.running.exactRetired() - this.runningBase : 0);
+  }
+
+  /** Instruction-time: retired instructions plus time skipped while all harts waited. */
+  private vclock(): number {
+    return this.instret + this.idle;
+  }
+
+  /** mtime = floor(vclock / insnsPerTick). */
+  mtime(): bigint {
+    return BigInt(Math.floor(this.vclock() / this.config.insnsPerTick));
+  }
+
+  /** Attach or remove the slow-path memory observer (disables the TLB fast paths while attached). */
+  setObserver(obs: MemoryObserver | undefined): void {
+    (this.harts[0]!.env as { observer: MemoryObserver | undefined }).observer = obs;
+    for (const h of this.harts) h.flushTlbs();
+  }
+
+  /** Turn the block compiler on or off (off: pure interpreter; for tests and comparisons). */
+  setJit(on: boolean): void {
+    (this.harts[0]!.env as { jit: boolean }).jit = on;
+  }
+
+  /** Called after each retired instruction (slow path); undefined removes it (no overhead then). */
+  setTracer(fn: Tracer | undefined): void {
+    this.tracer = fn;
+  }
+
+  /** Load an ELF: segments into RAM, every hart to the entry with a0 = hartid, a1 = 0; HTIF if `tohost`. */
+  load(image: ElfImage): void {
+    checkLoadable(image, [{ base: RAM_BASE, size: this.ram.size, name: 'RAM' }]);
+    const htifAt = findHtifSymbols(image);
+    for (const seg of image.segments) {
+      this.bus.writeRamBytes(seg.paddr, seg.data);
+      if (seg.memsz > seg.data.length) this.bus.writeRamBytes(seg.paddr + seg.data.length, new Uint8Array(seg.memsz - seg.data.length));
+    }
+    this.setHtif(htifAt === undefined ? undefined : { tohost: htifAt.tohost, fromhost: htifAt.fromhost ?? htifAt.tohost + 8 });
+    for (const h of this.harts) {
+      h.reset(image.entry);
+      h.x[10] = h.id;
+      h.x[11] = 0;
+    }
+    this.exitCode = undefined;
+  }
+
+  private setHtif(at: { tohost: number; fromhost: number } | undefined): void {
+    if (this.htif !== undefined) this.bus.detach(this.htif);
+    this.htif = at === undefined ? undefined : new Htif(this.control, at.tohost, at.fromhost);
+    if (this.htif !== undefined) this.attach(this.htif);
+    for (const h of this.harts) h.flushTlbs();
+  }
+
+  private refreshDeadline(): void {
+    let best: bigint | undefined;
+    for (const d of this.timed) {
+      const t = d.nextDeadline();
+      if (t !== undefined && (best === undefined || t < best)) best = t;
+    }
+    const vc = best === undefined ? Infinity : Number(best) * this.config.insnsPerTick;
+    // Beyond 2^53 instruction-times (years of guest time) a deadline is unreachable and imprecise.
+    this.deadline = vc > Number.MAX_SAFE_INTEGER ? Infinity : vc;
+    this.deadlineDirty = false;
+  }
+
+  private updateDevices(): void {
+    for (const d of this.timed) d.update();
+    this.deadlineDirty = true;
+  }
+
+  private nextHart(): void {
+    this.current = (this.current + 1) % this.harts.length;
+    this.quantumLeft = this.config.quantum;
+  }
+
+  private static waiting(h: Hart): boolean {
+    return h.wfi && (h.mip & h.mie) === 0;
+  }
+
+  /** Run until the guest exits or `maxInsns` more instructions retire (summed over harts). */
+  run(maxInsns: number): StopReason {
+    try {
+      return this.runLoop(maxInsns);
+    } catch (e) {
+      this.running = null;
+      return { kind: 'fault', message: e instanceof Error ? e.message : String(e) };
+    }
+  }
+
+  private runLoop(maxInsns: number): StopReason {
+    let done = 0;
+    const single = this.harts.length === 1;
+    while (this.exitCode === undefined && done < maxInsns) {
+      if (this.deadlineDirty) this.refreshDeadline();
+      if (this.vclock() >= this.deadline) {
+        this.updateDevices();
+        continue;
+      }
+      const h = this.harts[this.current]!;
+      if (Machine.waiting(h)) {
+        if (this.harts.every(Machine.waiting)) {
+          if (this.deadline === Infinity) return { kind: 'fault', message: 'all harts wait for an interrupt that can never come' };
+          this.idle = this.deadline - this.retiredTotal; // jump the clock to the deadline
+          this.updateDevices();
+          continue;
+        }
+        this.nextHart();
+        continue;
+      }
+      let budget = Math.min(maxInsns - done, Math.ceil(this.deadline - this.vclock()));
+      if (!single) budget = Math.min(budget, this.quantumLeft);
+      this.running = h;
+      this.runningBase = h.retired;
+      const n = this.tracer === undefined ? runHart(h, budget) : runHartTraced(h, budget, this.tracer);
+      this.running = null;
+      this.retiredTotal += n;
+      done += n;
+      this.quantumLeft -= n;
+      if (!single && (this.quantumLeft <= 0 || h.wfi)) this.nextHart();
+    }
+    return this.exitCode !== undefined ? { kind: 'exit', code: this.exitCode } : { kind: 'limit' };
+  }
+
+  // --- Snapshots.
+
+  snapshot(): MachineSnapshot {
+    const devices: Record<string, unknown> = {};
+    for (const d of this.bus.deviceList()) devices[d.name] = d.save();
+    for (const h of this.harts) h.flushTlbs(); // store entries must not outlive the sharing of pages
+    return {
+      harts: this.harts.map(saveHart),
+      ram: this.ram.snapshot(),
+      devices,
+      htif: this.htif === undefined ? undefined : { tohost: this.htif.tohostAddr, fromhost: this.htif.fromhostAddr },
+      retired: this.retiredTotal,
+      idle: this.idle,
+      current: this.current,
+      quantumLeft: this.quantumLeft,
+      exitCode: this.exitCode,
+    };
+  }
+
+  restore(s: MachineSnapshot): void {
+    if (s.harts.length !== this.harts.length) throw new Error('snapshot is for a different number of harts');
+    this.ram.restore(s.ram);
+    this.code.clear();
+    // Time first, then harts, then devices: a device's restore re-drives its interrupt lines from the
+    // (restored) clock into the (restored) harts, keeping its cached line levels consistent.
+    this.retiredTotal = s.retired;
+    this.idle = s.idle;
+    this.current = s.current;
+    this.quantumLeft = s.quantumLeft;
+    this.exitCode = s.exitCode;
+    this.harts.forEach((h, i) => restoreHart(h, s.harts[i]!));
+    this.setHtif(s.htif);
+    for (const d of this.bus.deviceList()) {
+      if (d.name in s.devices) d.restore(s.devices[d.name]);
+    }
+    this.deadlineDirty = true;
+  }
+
+  // --- Debugger access.
+
+  /** Read `len` bytes of RAM at physical address `pa` (no device side effects). */
+  readPhys(pa: number, len: number): Uint8Array {
+    if (pa < RAM_BASE || pa + len > RAM_BASE + this.ram.size) throw new RangeError(`readPhys: 0x${pa.toString(16)} is not in RAM`);
+    return this.ram.readBytes(pa - RAM_BASE, len);
+  }
+
+  /** Write bytes into RAM at `pa` (decoded code there is invalidated). */
+  writePhys(pa: number, bytes: Uint8Array): void {
+    if (pa < RAM_BASE || pa + bytes.length > RAM_BASE + this.ram.size) throw new RangeError(`writePhys: 0x${pa.toString(16)} is not in RAM`);
+    this.bus.writeRamBytes(pa, bytes);
+  }
+
+  /** Read a CSR of hart `hart` by number, ignoring privilege; undefined when no such CSR. */
+  readCsr(hart: number, num: number): number | undefined {
+    return csrPeek(this.harts[hart]!, num);
+  }
+
+  /** Write a CSR through its WARL rules, ignoring privilege; false when no such CSR. */
+  writeCsr(hart: number, num: number, value: number): boolean {
+    return csrPoke(this.harts[hart]!, num, value);
+  }
+
+  /** Set register x`i` (x0 stays 0). */
+  setReg(hart: number, i: number, value: number): void {
+    if (i > 0 && i < 32) this.harts[hart]!.x[i] = value | 0;
+  }
+
+  /** Names of the implemented CSRs by number (for register views). */
+  static csrNames(): Map<number, string> {
+    const m = new Map<number, string>();
+    CSRS.forEach((d, n) => { if (d !== undefined) m.set(n, d.name); });
+    return m;
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * Address translation (privileged spec 4.3 "Sv32", algorithm 4.3.2), as QEMU 7.2 get_physical_address
+ * does it: 2-level walk, A and D set by the walker in hardware (4.3.2 step 7, the "Svade-less" option
+ * QEMU implements: it updates the PTE with a compare-and-swap and faults if the PTE is not in RAM),
+ * PTE reads checked by PMP as S-mode loads (a PMP failure there is an access fault of the original
+ * access type).
+ *
+ * The signature is ready for the hypervisor extension: `virt` will select two-stage translation
+ * (VS-stage with vsatp, then G-stage with hgatp); it must be false for now.
+ */
+import { MSTATUS_MXR, MSTATUS_SUM, Priv } from '../csr/bits';
+import type { Bus } from '../mem/bus';
+import { PMP_R, type Pmp } from './pmp';
+
+export const enum Access {
+  Fetch = 0,
+  Load = 1,
+  Store = 2,
+}
+
+/** Negative results of translate(): the exception class (the caller maps it to a cause per access). */
+export const XLATE_PAGE_FAULT = -1;
+export const XLATE_ACCESS_FAULT = -2;
+
+const PTE_V = 1;
+const PTE_R = 2;
+const PTE_W = 4;
+const PTE_X = 8;
+const PTE_U = 16;
+const PTE_A = 64;
+const PTE_D = 128;
+
+export interface MmuContext {
+  satp: number;
+  mstatus: number;
+  readonly pmp: Pmp;
+  readonly bus: Bus;
+}
+
+/**
+ * Translate virtual address `va` (uint32) for `access` at effective privilege `priv`.
+ * Returns the physical address (0 .. 2^34-1), or XLATE_PAGE_FAULT / XLATE_ACCESS_FAULT.
+ */
+export function translate(ctx: MmuContext, va: number, access: Access, priv: number, virt: boolean): number {
+  if (virt) throw new Error('translate: two-stage translation (H extension) is not implemented yet');
+  if (priv === Priv.M || ctx.satp >= 0) return va >>> 0; // satp.MODE (bit 31) = 0: Bare
+  const bus = ctx.bus;
+  let base = (ctx.satp & 0x3fffff) * 4096;
+  for (let level = 1; level >= 0; level--) {
+    const vpn = level === 1 ? va >>> 22 : (va >>> 12) & 0x3ff;
+    const pteAddr = base + vpn * 4;
+    if (!ctx.pmp.check(pteAddr, 4, PMP_R, Priv.S)) return XLATE_ACCESS_FAULT;
+    const pte = bus.read(pteAddr, 4);
+    if (pte < 0) return XLATE_ACCESS_FAULT;
+    if ((pte & PTE_V) === 0 || ((pte & PTE_R) === 0 && (pte & PTE_W) !== 0)) return XLATE_PAGE_FAULT;
+    if ((pte & (PTE_R | PTE_W | PTE_X)) === 0) {
+      // Pointer to the next level (step 4).
+      base = (pte >>> 10) * 4096;
+      continue;
+    }
+    // Leaf (step 5): U-bit rules with SUM (4.3.1 / 4.1.1.2), then R/W/X with MXR.
+    if ((pte & PTE_U) !== 0) {
+      if (priv === Priv.S && ((ctx.mstatus & MSTATUS_SUM) === 0 || access === Access.Fetch)) return XLATE_PAGE_FAULT;
+    } else if (priv !== Priv.S) {
+      return XLATE_PAGE_FAULT;
+    }
+    if (access === Access.Fetch) {
+      if ((pte & PTE_X) === 0) return XLATE_PAGE_FAULT;
+    } else if (access === Access.Load) {
+      if ((pte & PTE_R) === 0 && ((ctx.mstatus & MSTATUS_MXR) === 0 || (pte & PTE_X) === 0)) return XLATE_PAGE_FAULT;
+    } else if ((pte & PTE_W) === 0) {
+      return XLATE_PAGE_FAULT;
+    }
+    // Misaligned superpage (step 6).
+    if (level === 1 && ((pte >>> 10) & 0x3ff) !== 0) return XLATE_PAGE_FAULT;
+    // A/D update (step 7, done in hardware as QEMU 7.2 does).
+    const updated = pte | PTE_A | (access === Access.Store ? PTE_D : 0);
+    if (updated !== pte) {
+      if (!bus.isRam(pteAddr, 4)) return XLATE_PAGE_FAULT;
+      bus.write(pteAddr, 4, updated);
+    }
+    return level === 1
+      ? (pte >>> 20) * 0x400000 + (va & 0x3fffff)
+      : (pte >>> 10) * 4096 + (va & 0xfff);
+  }
+  return XLATE_PAGE_FAULT; // a pointer at level 0
+}
