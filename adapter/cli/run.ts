@@ -1,0 +1,116 @@
+/**
+ * `vmscope run FILE.elf [--harts N] [--ram MIB] [--isa STRING] [--max-insns N] [--trace FILE] [--stats]`
+ *
+ * The guest's UART output goes to stdout, the exit code is the guest's (test finisher or HTIF), and
+ * everything that is not the guest's doing has its own exit code (exit-codes.ts) and a one-line message.
+ */
+import * as fs from 'node:fs';
+import { Machine } from '../../emulator/api';
+import { ConfigError, DEFAULT_CONFIG, parseIsa, type MachineConfig } from '../../emulator/config';
+import { ElfError, loadElf } from '../../emulator/loader/elf';
+import { parseArgs, UsageError } from './args';
+import { EXIT } from './exit-codes';
+import { TraceWriter } from './trace';
+
+export const RUN_USAGE = `usage: vmscope run FILE.elf [options]
+  --harts N        number of harts (1..8, default 1)
+  --ram MIB        RAM size in MiB at 0x80000000 (1..2048, default 128)
+  --isa STRING     extensions, e.g. rv32imac_zicsr_zicntr (default: all the machine has)
+  --max-insns N    stop after N instructions (exit code ${EXIT.insnLimit})
+  --trace FILE     write one line per instruction to FILE
+  --stats          print {instructions, seconds, mips} as JSON on stderr`;
+
+export interface CliIo {
+  out(bytes: Uint8Array): void;
+  err(line: string): void;
+}
+
+export function runCommand(argv: string[], io: CliIo): number {
+  let config: MachineConfig;
+  let file: string;
+  let opts: Map<string, string | number | boolean>;
+  try {
+    const parsed = parseArgs(argv, {
+      harts: { kind: 'int', min: 1, max: 8 },
+      ram: { kind: 'int', min: 1, max: 2048 },
+      isa: { kind: 'string' },
+      'max-insns': { kind: 'int', min: 1, max: Number.MAX_SAFE_INTEGER },
+      trace: { kind: 'string' },
+      stats: { kind: 'flag' },
+    });
+    opts = parsed.options;
+    if (parsed.positional.length !== 1) {
+      throw new UsageError(parsed.positional.length === 0 ? 'no program given: vmscope run FILE.elf' : `one program at a time, got ${parsed.positional.join(' ')}`);
+    }
+    file = parsed.positional[0];
+    config = {
+      ...DEFAULT_CONFIG,
+      harts: (opts.get('harts') as number | undefined) ?? DEFAULT_CONFIG.harts,
+      ramMiB: (opts.get('ram') as number | undefined) ?? DEFAULT_CONFIG.ramMiB,
+      isa: (opts.get('isa') as string | undefined) ?? DEFAULT_CONFIG.isa,
+    };
+    parseIsa(config.isa);
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof ConfigError) {
+      io.err(`vmscope run: ${e.message}`);
+      io.err(RUN_USAGE);
+      return EXIT.usage;
+    }
+    throw e;
+  }
+
+  let bytes: Uint8Array;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (e) {
+    io.err(`vmscope run: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    return EXIT.noInput;
+  }
+
+  const machine = new Machine(config);
+  try {
+    machine.load(loadElf(bytes));
+  } catch (e) {
+    if (e instanceof ElfError) {
+      io.err(`vmscope run: ${file}: ${e.message}`);
+      return EXIT.badElf;
+    }
+    throw e;
+  }
+  machine.onOutput = (b) => io.out(b);
+
+  let trace: TraceWriter | undefined;
+  const tracePath = opts.get('trace') as string | undefined;
+  if (tracePath !== undefined) {
+    try {
+      trace = new TraceWriter(tracePath);
+    } catch (e) {
+      io.err(`vmscope run: cannot write trace file ${tracePath}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+      return EXIT.cantCreate;
+    }
+    machine.setTracer((r) => trace!.record(r));
+  }
+
+  const maxInsns = (opts.get('max-insns') as number | undefined) ?? Number.MAX_SAFE_INTEGER;
+  const t0 = process.hrtime.bigint();
+  let code: number;
+  try {
+    const stop = machine.run(maxInsns);
+    if (stop.kind === 'exit') code = stop.code & 0xff;
+    else if (stop.kind === 'limit') {
+      io.err(`vmscope run: stopped after ${machine.instret} instructions (--max-insns); the guest did not exit`);
+      code = EXIT.insnLimit;
+    } else {
+      io.err(`vmscope run: emulator fault: ${stop.message}`);
+      code = EXIT.emulatorFault;
+    }
+  } finally {
+    trace?.close();
+  }
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (opts.get('stats')) {
+    const instructions = machine.instret;
+    io.err(JSON.stringify({ instructions, seconds, mips: seconds > 0 ? instructions / seconds / 1e6 : 0 }));
+  }
+  return code;
+}
