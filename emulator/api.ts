@@ -5,6 +5,7 @@
 export { Machine, type MachineSnapshot, type StopReason } from './machine';
 export { DEFAULT_CONFIG, ConfigError, parseIsa, type MachineConfig } from './config';
 export type { Hart } from './hart/hart';
+export type { Watchpoint, WatchAccess, WatchHit } from './debug/watch';
 export type { TraceRecord, Tracer } from './hart/run';
 export type { MemoryObserver } from './hart/types';
 export { Access } from './mmu/sv32';

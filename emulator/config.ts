@@ -27,11 +27,11 @@ export const DEFAULT_CONFIG: MachineConfig = {
 export class ConfigError extends Error {}
 
 /** The extensions this machine implements, by the names ISA strings use. */
-export const SUPPORTED_EXTENSIONS = ['i', 'm', 'a', 'c', 'zicsr', 'zifencei', 'zicntr', 'zicbom'] as const;
+export const SUPPORTED_EXTENSIONS = ['i', 'm', 'a', 'c', 'h', 'zicsr', 'zifencei', 'zicntr', 'zicbom'] as const;
 export type Extension = (typeof SUPPORTED_EXTENSIONS)[number];
 
 export interface IsaSelection {
-  /** misa value (privileged spec 3.1.1): MXL=1 (32-bit), the letters selected, plus S and U (always present). */
+  /** misa value (privileged spec 3.1.1): MXL=1 (32-bit), the letters selected (I M A C H), plus S and U (always present). */
   misa: number;
   extensions: ReadonlySet<Extension>;
 }
@@ -57,7 +57,7 @@ export function parseIsa(isa: string): IsaSelection {
   for (const ch of letters) {
     if (ch === 'g') throw new ConfigError(`ISA string '${isa}': G includes F and D, which this machine lacks; use rv32ima...`);
     if (!(SUPPORTED_EXTENSIONS as readonly string[]).includes(ch)) {
-      throw new ConfigError(`ISA string '${isa}': extension '${ch}' is not implemented (available: i, m, a, c)`);
+      throw new ConfigError(`ISA string '${isa}': extension '${ch}' is not implemented (available: i, m, a, c, h)`);
     }
     ext.add(ch as Extension);
   }
@@ -68,7 +68,7 @@ export function parseIsa(isa: string): IsaSelection {
     ext.add(name as Extension);
   }
   let misa = 0x40000000 | bit('s') | bit('u');
-  for (const ch of ['i', 'm', 'a', 'c'] as const) if (ext.has(ch)) misa |= bit(ch);
+  for (const ch of ['i', 'm', 'a', 'c', 'h'] as const) if (ext.has(ch)) misa |= bit(ch);
   return { misa: misa >>> 0, extensions: ext };
 }
 

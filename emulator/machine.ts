@@ -25,7 +25,8 @@ import { CodeCache } from './hart/codecache';
 import { buildHandlerTable } from './hart/handlers';
 import { Hart } from './hart/hart';
 import { isaConfig, type IsaConfig } from './hart/isa';
-import { runHart, runHartTraced, type Tracer } from './hart/run';
+import { Watchpoints, type Watchpoint } from './debug/watch';
+import { runHart, runHartTraced, stepHart, type Tracer } from './hart/run';
 import { restoreHart, saveHart, type HartState } from './hart/state';
 import type { HartEnv, MemoryObserver } from './hart/types';
 import { checkLoadable, type ElfImage } from './loader/elf';
@@ -33,7 +34,28 @@ import { findHtifSymbols } from './loader/htif-symbols';
 import { Bus, RAM_BASE } from './mem/bus';
 import { Ram, type RamSnapshot } from './mem/ram';
 
-export type StopReason = { kind: 'exit'; code: number } | { kind: 'limit' } | { kind: 'fault'; message: string };
+/**
+ * Why run() or step() returned.
+ * - breakpoint: hart `hart` is about to execute the instruction at `pc` (not executed yet; the next
+ *   run() or step() executes it instead of stopping again).
+ * - watchpoint: the instruction at `pc` on hart `hart` accessed watched physical address `addr`; it
+ *   retired (the hart is at the next instruction).
+ * - paused: requestPause() was called.
+ * - step: step() executed one instruction or took one trap entry.
+ * Every kind but exit and limit has a `message` for people (callers that only know exit/limit/fault
+ * can print it).
+ */
+export type StopReason =
+  | { kind: 'exit'; code: number }
+  | { kind: 'limit' }
+  | { kind: 'fault'; message: string }
+  | { kind: 'breakpoint'; hart: number; pc: number; message: string }
+  | { kind: 'watchpoint'; hart: number; pc: number; addr: number; access: 'read' | 'write'; message: string }
+  | { kind: 'paused'; message: string }
+  | { kind: 'step'; hart: number; message: string };
+
+const hex = (v: number): string => `0x${(v >>> 0).toString(16).padStart(8, '0')}`;
+const PAUSED: StopReason = { kind: 'paused', message: 'paused' };
 
 export interface MachineSnapshot {
   readonly harts: HartState[];
@@ -66,6 +88,7 @@ export class Machine {
   onOutput: (bytes: Uint8Array) => void = () => {};
 
   private tracer: Tracer | undefined;
+  private pauseReq = false;
   private retiredTotal = 0;
   private idle = 0;
   private current = 0;
@@ -96,6 +119,8 @@ export class Machine {
       mtime: () => this.mtime(),
       observer: undefined,
       jit: true,
+      breakpoints: null,
+      watch: null,
     };
     this.harts = Array.from({ length: config.harts }, (_, i) => new Hart(i, env));
     this.quantumLeft = config.quantum;
@@ -231,6 +256,10 @@ export class Machine {
     let done = 0;
     const single = this.harts.length === 1;
     while (this.exitCode === undefined && done < maxInsns) {
+      if (this.pauseReq) {
+        this.pauseReq = false;
+        return PAUSED;
+      }
       if (this.deadlineDirty) this.refreshDeadline();
       if (this.vclock() >= this.deadline) {
         this.updateDevices();
@@ -256,9 +285,99 @@ export class Machine {
       this.retiredTotal += n;
       done += n;
       this.quantumLeft -= n;
+      const dbg = this.debugStop(h);
       if (!single && (this.quantumLeft <= 0 || h.wfi)) this.nextHart();
+      if (dbg !== undefined && this.exitCode === undefined) return dbg;
     }
-    return this.exitCode !== undefined ? { kind: 'exit', code: this.exitCode } : { kind: 'limit' };
+    if (this.exitCode !== undefined) return { kind: 'exit', code: this.exitCode };
+    if (this.pauseReq) {
+      this.pauseReq = false;
+      return PAUSED;
+    }
+    return { kind: 'limit' };
+  }
+
+  /** A breakpoint or watchpoint stop hart `h` recorded in its last run (cleared here). */
+  private debugStop(h: Hart): StopReason | undefined {
+    if (h.bpHit) {
+      h.bpHit = false;
+      h.bpSkip = h.pc;
+      return { kind: 'breakpoint', hart: h.id, pc: h.pc, message: `breakpoint at ${hex(h.pc)} on hart ${h.id}` };
+    }
+    const w = h.watchHit;
+    if (w !== null) {
+      h.watchHit = null;
+      return {
+        kind: 'watchpoint', hart: h.id, pc: w.pc, addr: w.addr, access: w.access,
+        message: `watchpoint: ${w.access} of ${hex(w.addr)} by the instruction at ${hex(w.pc)} on hart ${h.id}`,
+      };
+    }
+    return undefined;
+  }
+
+  // --- Debugging: breakpoints, watchpoints, single step, pause.
+
+  /**
+   * Instruction breakpoints at these virtual pcs (as each hart fetches them), on all harts; replaces
+   * the previous set. Decoded blocks are dropped so that blocks end before breakpoints.
+   */
+  setBreakpoints(addrs: Iterable<number>): void {
+    const set = new Set<number>();
+    for (const a of addrs) set.add(a >>> 0);
+    const env = this.harts[0]!.env as { breakpoints: ReadonlySet<number> | null };
+    env.breakpoints = set.size === 0 ? null : set;
+    this.code.bpOffsets = set.size === 0 ? null : new Set([...set].map((a) => a & 0xfff));
+    this.code.clear();
+  }
+
+  /** Data watchpoints on physical addresses; replaces the previous ones ([] removes all). */
+  setWatchpoints(ws: readonly Watchpoint[]): void {
+    const w = new Watchpoints(ws, RAM_BASE);
+    (this.harts[0]!.env as { watch: Watchpoints | null }).watch = w.empty ? null : w;
+    for (const h of this.harts) h.flushTlbs();
+  }
+
+  /** Make run() return { kind: 'paused' } at the next instruction boundary (or at once if not running). */
+  requestPause(): void {
+    this.pauseReq = true;
+    this.running?.requestYield();
+  }
+
+  /**
+   * Execute exactly one instruction on hart `hart` (or take one trap entry), the others not running.
+   * Breakpoints do not stop a step. Time advances by the instruction as in run(); when every hart
+   * waits in WFI the clock first jumps to the next deadline (as in run()); a hart that still waits
+   * then does nothing (the result is still { kind: 'step' }).
+   */
+  step(hart: number): StopReason {
+    const h = this.harts[hart];
+    if (h === undefined) throw new RangeError(`step: no hart ${hart}`);
+    try {
+      if (this.exitCode !== undefined) return { kind: 'exit', code: this.exitCode };
+      if (this.deadlineDirty) this.refreshDeadline();
+      if (this.vclock() >= this.deadline) this.updateDevices();
+      if (this.harts.every(Machine.waiting)) {
+        if (this.deadlineDirty) this.refreshDeadline();
+        if (this.deadline === Infinity) return { kind: 'fault', message: 'all harts wait for an interrupt that can never come' };
+        this.idle = this.deadline - this.retiredTotal; // as run() does: jump the clock to the deadline
+        this.updateDevices();
+      }
+      this.running = h;
+      this.runningBase = h.retired;
+      const n = stepHart(h, this.tracer);
+      this.running = null;
+      this.retiredTotal += n;
+      if (hart === this.current) {
+        this.quantumLeft -= n;
+        if (this.harts.length > 1 && (this.quantumLeft <= 0 || h.wfi)) this.nextHart();
+      }
+      h.bpHit = false;
+      if (this.exitCode !== undefined) return { kind: 'exit', code: this.exitCode };
+      return this.debugStop(h) ?? { kind: 'step', hart, message: `stepped hart ${hart}` };
+    } catch (e) {
+      this.running = null;
+      return { kind: 'fault', message: e instanceof Error ? e.message : String(e) };
+    }
   }
 
   // --- Snapshots.

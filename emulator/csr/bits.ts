@@ -64,9 +64,10 @@ export const DELEGABLE_INTS = S_INTERRUPTS | MIP_LCOFIP;
 export const SIP_WRITABLE = MIP_SSIP;
 
 /**
- * Priority order for simultaneous interrupts (3.1.9): MEI, MSI, MTI, SEI, SSI, STI (then LCOFI).
+ * Priority order for simultaneous interrupts (3.1.9, 8.4.3 with H): MEI, MSI, MTI, SEI, SSI, STI, SGEI,
+ * VSEI, VSSI, VSTI (then LCOFI).
  */
-export const IRQ_PRIORITY: readonly number[] = [IRQ_MEI, IRQ_MSI, IRQ_MTI, IRQ_SEI, IRQ_SSI, IRQ_STI, IRQ_LCOFI];
+export const IRQ_PRIORITY: readonly number[] = [IRQ_MEI, IRQ_MSI, IRQ_MTI, IRQ_SEI, IRQ_SSI, IRQ_STI, 12, 10, 2, 6, IRQ_LCOFI];
 
 // Exception causes (3.1.15, table 3.6).
 export const enum Cause {
@@ -124,3 +125,59 @@ export const CSR = {
 
 /** Number of implemented programmable counters (QEMU 7.2 default pmu-num = 16: hpmcounter3..18). */
 export const PMU_COUNTERS = 16;
+
+// --- Hypervisor extension (privileged spec 1.12 ch. 8).
+
+/** mstatush (8.4.1 / 3.1.6, RV32): MPV (mstatus bit 39) and GVA (bit 38). */
+export const MSTATUSH_GVA = 1 << 6;
+export const MSTATUSH_MPV = 1 << 7;
+
+// hstatus (8.2.1), RV32 fields.
+export const HSTATUS_VSBE = 1 << 5;
+export const HSTATUS_GVA = 1 << 6;
+export const HSTATUS_SPV = 1 << 7;
+export const HSTATUS_SPVP = 1 << 8;
+export const HSTATUS_HU = 1 << 9;
+export const HSTATUS_VGEIN = 0x3f << 12;
+export const HSTATUS_VTVM = 1 << 20;
+export const HSTATUS_VTW = 1 << 21;
+export const HSTATUS_VTSR = 1 << 22;
+/** Writable hstatus bits (VSBE reads 0: little-endian only, as QEMU 7.2; VGEIN is 0 with GEILEN = 0). */
+export const HSTATUS_WRITABLE = HSTATUS_GVA | HSTATUS_SPV | HSTATUS_SPVP | HSTATUS_HU | HSTATUS_VTVM | HSTATUS_VTW | HSTATUS_VTSR;
+
+// VS-level and guest-external interrupts (8.2.3 / 8.2.4 / 8.4.3).
+export const IRQ_VSSI = 2;
+export const IRQ_VSTI = 6;
+export const IRQ_VSEI = 10;
+export const IRQ_SGEI = 12;
+export const MIP_VSSIP = 1 << IRQ_VSSI;
+export const MIP_VSTIP = 1 << IRQ_VSTI;
+export const MIP_VSEIP = 1 << IRQ_VSEI;
+export const MIP_SGEIP = 1 << IRQ_SGEI;
+export const VS_INTERRUPTS = MIP_VSSIP | MIP_VSTIP | MIP_VSEIP;
+/** mideleg bits read-only one with H (8.4.2 / QEMU 7.2 HS_MODE_INTERRUPTS). */
+export const HS_INTERRUPTS = VS_INTERRUPTS | MIP_SGEIP;
+
+/** Exception causes added by H (8.6.1, table 8.7). */
+export const CAUSE_ECALL_VS = 10;
+export const CAUSE_INSN_GUEST_PAGE = 20;
+export const CAUSE_LOAD_GUEST_PAGE = 21;
+export const CAUSE_VIRTUAL_INSN = 22;
+export const CAUSE_STORE_GUEST_PAGE = 23;
+/** medeleg writable bits with H (QEMU 7.2 DELEGABLE_EXCPS with the hypervisor causes). */
+export const DELEGABLE_EXCPS_H = 0xf0bfff;
+/** hedeleg writable bits (8.2.2: no ecall from HS/VS/M, no guest-page faults, no virtual instruction). */
+export const HEDELEG_WRITABLE = 0xb1ff;
+
+/** The H CSR numbers (table 2.3). */
+export const HCSR = {
+  hstatus: 0x600, hedeleg: 0x602, hideleg: 0x603, hie: 0x604, htimedelta: 0x605, hcounteren: 0x606,
+  hgeie: 0x607, henvcfg: 0x60a, htimedeltah: 0x615, henvcfgh: 0x61a, htval: 0x643, hip: 0x644, hvip: 0x645,
+  htinst: 0x64a, hgatp: 0x680, hgeip: 0xe12,
+  vsstatus: 0x200, vsie: 0x204, vstvec: 0x205, vsscratch: 0x240, vsepc: 0x241, vscause: 0x242,
+  vstval: 0x243, vsip: 0x244, vsatp: 0x280,
+  mtinst: 0x34a, mtval2: 0x34b,
+} as const;
+
+/** CSR guard / access-check result: allowed (otherwise the exception cause). */
+export const CSR_OK = 0;

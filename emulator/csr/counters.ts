@@ -8,7 +8,7 @@
  * instructions (plus what software wrote). time reads the CLINT's mtime (QEMU virt's rdtime).
  */
 import type { Hart } from '../hart/hart';
-import { CSR, PMU_COUNTERS, Priv } from './bits';
+import { Cause, CAUSE_VIRTUAL_INSN, CSR, CSR_OK, PMU_COUNTERS, Priv } from './bits';
 import type { CsrDef } from './defs';
 
 const MASK64 = (1n << 64n) - 1n;
@@ -48,17 +48,26 @@ export function writeCountInhibit(h: Hart, v: number): void {
   h.instretDelta = (i - BigInt(h.retired + 1)) & MASK64;
 }
 
-/** counteren rule for U/S reads of counter `bit` (0 CY, 1 TM, 2 IR, 3.. HPM). */
-function counterEnabled(h: Hart, bit: number): boolean {
-  if (h.priv === Priv.M) return true;
-  if (((h.mcounteren >>> bit) & 1) === 0) return false;
-  if (h.priv === Priv.U && ((h.scounteren >>> bit) & 1) === 0) return false;
-  return true;
+/**
+ * counteren rule for reads of counter `bit` (0 CY, 1 TM, 2 IR, 3.. HPM) below M (3.1.12, 4.1.5):
+ * mcounteren clear = illegal; with V=1 (8.2.6) hcounteren clear, or in VU scounteren clear = virtual
+ * instruction; in U, scounteren clear = illegal.
+ */
+function counterGuard(h: Hart, bit: number): number {
+  if (!h.env.isa.zicntr) return Cause.Illegal;
+  if (h.priv === Priv.M) return CSR_OK;
+  if (((h.mcounteren >>> bit) & 1) === 0) return Cause.Illegal;
+  const s = ((h.scounteren >>> bit) & 1) !== 0;
+  if (h.virt) return ((h.hcounteren >>> bit) & 1) === 0 || (h.priv === Priv.U && !s) ? CAUSE_VIRTUAL_INSN : CSR_OK;
+  return h.priv === Priv.U && !s ? Cause.Illegal : CSR_OK;
 }
 
 function userCounter(name: string, bit: number, read: (h: Hart) => number): CsrDef {
-  return { name, read, guard: (h) => h.env.isa.zicntr && counterEnabled(h, bit) };
+  return { name, read, guard: (h) => counterGuard(h, bit) };
 }
+
+/** time as the hart reads it: mtime, plus htimedelta while V=1 (8.2.7). */
+const timeNow = (h: Hart): bigint => (h.virt ? (h.env.mtime() + h.htimedelta) & MASK64 : h.env.mtime());
 
 export function counterDefs(): [number, CsrDef][] {
   const out: [number, CsrDef][] = [
@@ -68,8 +77,8 @@ export function counterDefs(): [number, CsrDef][] {
     [CSR.minstreth, { name: 'minstreth', read: (h) => hi32(minstret(h)), write: (h, v) => setMinstret(h, (minstret(h) & 0xffffffffn) | (BigInt(v >>> 0) << 32n)) }],
     [CSR.cycle, userCounter('cycle', 0, (h) => lo32(mcycle(h)))],
     [CSR.cycleh, userCounter('cycleh', 0, (h) => hi32(mcycle(h)))],
-    [CSR.time, userCounter('time', 1, (h) => lo32(h.env.mtime()))],
-    [CSR.timeh, userCounter('timeh', 1, (h) => hi32(h.env.mtime()))],
+    [CSR.time, userCounter('time', 1, (h) => lo32(timeNow(h)))],
+    [CSR.timeh, userCounter('timeh', 1, (h) => hi32(timeNow(h)))],
     [CSR.instret, userCounter('instret', 2, (h) => lo32(minstret(h)))],
     [CSR.instreth, userCounter('instreth', 2, (h) => hi32(minstret(h)))],
   ];

@@ -8,8 +8,17 @@
 import type { Hart } from '../hart/hart';
 import { epcMask } from '../hart/trap';
 import {
+  Cause,
+  CAUSE_VIRTUAL_INSN,
   CSR,
+  CSR_OK,
   DELEGABLE_EXCPS,
+  DELEGABLE_EXCPS_H,
+  HS_INTERRUPTS,
+  HSTATUS_VTVM,
+  MSTATUSH_GVA,
+  MSTATUSH_MPV,
+  VS_INTERRUPTS,
   DELEGABLE_INTS,
   ENVCFG_WRITABLE,
   MENVCFGH_WRITABLE,
@@ -30,6 +39,7 @@ import {
   SSTATUS_MASK,
 } from './bits';
 import { counterDefs, writeCountInhibit } from './counters';
+import { hypervisorDefs, readVsie, readVsip, writeVsie, writeVsip } from './hdefs';
 
 export interface CsrDef {
   readonly name: string;
@@ -37,8 +47,13 @@ export interface CsrDef {
   readonly read: (h: Hart) => number;
   /** Apply a write; absent = writes are accepted and ignored (e.g. misa). */
   readonly write?: (h: Hart, value: number, mask: number) => void;
-  /** Extra access condition (counteren, TVM, extension present); false = illegal instruction. */
-  readonly guard?: (h: Hart, write: boolean) => boolean;
+  /**
+   * Extra access condition (counteren, TVM, extension present): CSR_OK (0), or the exception cause
+   * (Cause.Illegal, CAUSE_VIRTUAL_INSN).
+   */
+  readonly guard?: (h: Hart, write: boolean) => number;
+  /** Whether the CSR exists on this hart's ISA (absent = always); the debugger sees only those. */
+  readonly exists?: (h: Hart) => boolean;
 }
 
 /** mstatus as read: SD summarises FS/VS/XS dirty (3.1.6.6). */
@@ -81,16 +96,29 @@ function machineDefs(): [number, CsrDef][] {
     [CSR.mhartid, constant('mhartid', (h) => h.id)],
     [CSR.mconfigptr, constant('mconfigptr', 0)],
     [CSR.mstatus, { name: 'mstatus', read: readMstatus, write: (h, v) => writeMstatus(h, v, MSTATUS_WRITABLE) }],
-    [CSR.mstatush, constant('mstatush', 0)],
+    // mstatush (3.1.6, 8.4.1 with H: MPV, GVA; QEMU 7.2 write_mstatush).
+    [CSR.mstatush, {
+      name: 'mstatush',
+      read: (h) => h.mstatush,
+      write: (h, v) => {
+        if (!h.hasH) return;
+        h.mstatush = v & (MSTATUSH_MPV | MSTATUSH_GVA);
+        h.selectTlbs(); // MPV selects the data translation under MPRV
+      },
+    }],
     [CSR.misa, constant('misa', (h) => h.misa)],
-    [CSR.medeleg, plain('medeleg', (h) => h.medeleg, (h, v) => { h.medeleg = v & DELEGABLE_EXCPS; })],
-    [CSR.mideleg, plain('mideleg', (h) => h.mideleg, (h, v) => { h.mideleg = v & DELEGABLE_INTS; h.markIrq(); })],
-    [CSR.mie, plain('mie', (h) => h.mie, (h, v) => { h.mie = v & MIE_WRITABLE; h.markIrq(); })],
+    [CSR.medeleg, plain('medeleg', (h) => h.medeleg, (h, v) => { h.medeleg = v & (h.hasH ? DELEGABLE_EXCPS_H : DELEGABLE_EXCPS); })],
+    // With H the VS-level and guest-external interrupts are always delegated (8.4.2: read-only one).
+    [CSR.mideleg, plain('mideleg', (h) => h.mideleg, (h, v) => {
+      h.mideleg = (v & DELEGABLE_INTS) | (h.hasH ? HS_INTERRUPTS : 0);
+      h.markIrq();
+    })],
+    [CSR.mie, plain('mie', (h) => h.mie, (h, v) => { h.mie = v & (h.hasH ? MIE_WRITABLE | HS_INTERRUPTS : MIE_WRITABLE); h.markIrq(); })],
     [CSR.mip, {
       name: 'mip',
       read: (h) => h.mip,
       write: (h, v, mask) => {
-        const m = DELEGABLE_INTS & mask;
+        const m = (h.hasH ? DELEGABLE_INTS | VS_INTERRUPTS : DELEGABLE_INTS) & mask;
         h.mipSw = (h.mipSw & ~m) | (v & m);
         h.markIrq();
       },
@@ -108,7 +136,16 @@ function machineDefs(): [number, CsrDef][] {
 }
 
 const S_VISIBLE_INTS = S_INTERRUPTS | MIP_LCOFIP;
-const notTvm = (h: Hart): boolean => !(h.priv === Priv.S && (h.mstatus & MSTATUS_TVM) !== 0);
+
+/**
+ * satp guard: mstatus.TVM makes HS/S-mode accesses illegal (3.1.6.5); in VS-mode (where satp is
+ * vsatp) hstatus.VTVM makes them virtual-instruction exceptions and mstatus.TVM does not apply (8.2.1).
+ */
+const satpGuard = (h: Hart): number => {
+  if (h.priv !== Priv.S) return CSR_OK;
+  if (h.virt) return (h.hstatus & HSTATUS_VTVM) !== 0 ? CAUSE_VIRTUAL_INSN : CSR_OK;
+  return (h.mstatus & MSTATUS_TVM) !== 0 ? Cause.Illegal : CSR_OK;
+};
 
 function supervisorDefs(): [number, CsrDef][] {
   return [
@@ -117,10 +154,12 @@ function supervisorDefs(): [number, CsrDef][] {
       read: (h) => (readMstatus(h) & SSTATUS_MASK) >>> 0,
       write: (h, v) => writeMstatus(h, v, SSTATUS_MASK & MSTATUS_WRITABLE),
     }],
+    // sie/sip: while V=1 they are vsie/vsip (8.2.12).
     [CSR.sie, {
       name: 'sie',
-      read: (h) => h.mie & h.mideleg & S_VISIBLE_INTS,
-      write: (h, v) => {
+      read: (h) => (h.virt ? readVsie(h) : h.mie & h.mideleg & S_VISIBLE_INTS),
+      write: (h, v, mask) => {
+        if (h.virt) return writeVsie(h, v, mask);
         const m = h.mideleg & S_VISIBLE_INTS;
         h.mie = (h.mie & ~m) | (v & m);
         h.markIrq();
@@ -128,8 +167,9 @@ function supervisorDefs(): [number, CsrDef][] {
     }],
     [CSR.sip, {
       name: 'sip',
-      read: (h) => h.mip & h.mideleg & S_VISIBLE_INTS,
+      read: (h) => (h.virt ? readVsip(h) : h.mip & h.mideleg & S_VISIBLE_INTS),
       write: (h, v, mask) => {
+        if (h.virt) return writeVsip(h, v, mask);
         const m = h.mideleg & SIP_WRITABLE & mask;
         h.mipSw = (h.mipSw & ~m) | (v & m);
         h.markIrq();
@@ -147,7 +187,7 @@ function supervisorDefs(): [number, CsrDef][] {
       name: 'satp',
       read: (h) => h.satp >>> 0,
       write: (h, v) => { h.satp = v | 0; h.flushTlbs(); },
-      guard: notTvm,
+      guard: satpGuard,
     }],
   ];
 }
@@ -166,7 +206,7 @@ function pmpDefs(): [number, CsrDef][] {
 /** The CSR table, indexed by CSR number (undefined = no such CSR: illegal instruction). */
 export const CSRS: readonly (CsrDef | undefined)[] = (() => {
   const t = new Array<CsrDef | undefined>(4096).fill(undefined);
-  for (const [n, d] of [...machineDefs(), ...supervisorDefs(), ...pmpDefs(), ...counterDefs()]) t[n] = d;
+  for (const [n, d] of [...machineDefs(), ...supervisorDefs(), ...pmpDefs(), ...counterDefs(), ...hypervisorDefs()]) t[n] = d;
   return t;
 })();
 

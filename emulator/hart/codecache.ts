@@ -29,6 +29,8 @@ export class Block {
   /** Compiled form (jit.ts), once the block is hot. */
   compiled: Compiled | null = null;
   readonly n: number;
+  /** The block starts at a breakpoint's page offset: its compiled form must not loop internally. */
+  bpStart = false;
   constructor(readonly insns: readonly DInsn[]) {
     this.n = insns.length;
   }
@@ -49,6 +51,12 @@ export class CodeCache {
   onCreate: (page: number) => void = () => {};
   /** A page's decoded code was dropped: fetch-TLB entries naming it must go. */
   onDrop: (page: number) => void = () => {};
+  /**
+   * Page offsets (pc & 0xfff) of the debugger's breakpoints, null when none. Code pages are physical
+   * and may be mapped at any virtual page, so a block ends before every instruction at such an offset;
+   * the run loop then compares the full virtual pc at each block start (run.ts).
+   */
+  bpOffsets: ReadonlySet<number> | null = null;
 
   constructor(
     private readonly ram: Ram,
@@ -79,8 +87,10 @@ export class CodeCache {
   build(cp: CodePage, off: number): Block | null {
     const dv = this.ram.pageForRead(cp.page);
     const insns: DInsn[] = [];
+    const bpo = this.bpOffsets;
     let o = off;
     while (o <= PAGE_MASK - 1) {
+      if (bpo !== null && insns.length > 0 && bpo.has(o)) break;
       const lo = dv.getUint16(o, true);
       const len = insnLength(lo);
       if (len === 4 && o > PAGE_MASK - 3) break;
@@ -96,6 +106,7 @@ export class CodeCache {
     }
     if (insns.length === 0) return null;
     const b = new Block(insns);
+    b.bpStart = bpo !== null && bpo.has(off);
     cp.blocks[off >> 1] = b;
     return b;
   }

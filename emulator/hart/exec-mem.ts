@@ -98,7 +98,7 @@ export const MEM_HANDLERS: Record<string, Handler> = {
     h.x[d.rd] = v;
     h.resAddr = a;
     h.resValue = v | 0;
-    return R_NEXT;
+    return h.yieldReq ? R_END : R_NEXT;
   },
   'sc.w': (h, d) => {
     const a = h.x[d.rs1]! >>> 0;

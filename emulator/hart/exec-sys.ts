@@ -6,7 +6,11 @@
 import { csrExecute, CsrOp } from '../csr/access';
 import {
   Cause,
+  CAUSE_ECALL_VS,
+  CAUSE_VIRTUAL_INSN,
   ENVCFG_CBCFE,
+  HSTATUS_VTVM,
+  HSTATUS_VTW,
   ENVCFG_CBIE,
   MSTATUS_TVM,
   MSTATUS_TW,
@@ -14,6 +18,7 @@ import {
 } from '../csr/bits';
 import { Access } from '../mmu/sv32';
 import type { Hart } from './hart';
+import { HYP_HANDLERS } from './exec-hyp';
 import { xlate } from './memory';
 import { mret, sret } from './trap';
 import { R_END, R_NEXT, X_SINK, type DInsn, type Handler } from './types';
@@ -26,17 +31,23 @@ function csr(op: CsrOp, imm: boolean): Handler {
     const writes = op === CsrOp.Write || d.rs1 !== 0;
     const reads = op !== CsrOp.Write || d.rd !== X_SINK;
     const old = csrExecute(h, d.csr, op, src, writes, reads);
-    if (old < 0) return illegal(h, d);
+    if (old < 0) return h.raise(-old - 1, d.insn.raw);
     h.x[d.rd] = old;
     return R_END;
   };
 }
 
-/** Zicbom enables (CMO spec 2.5.1 / privileged 3.1.18): below M needs menvcfg, in U also senvcfg. */
-function cboEnabled(h: Hart, field: number): boolean {
-  if (h.priv === Priv.M) return true;
-  if ((h.menvcfg & field) === 0) return false;
-  return h.priv === Priv.S || (h.senvcfg & field) !== 0;
+/**
+ * Zicbom enables (CMO spec 2.5.1 / privileged 3.1.18, 8.2.5): below M needs menvcfg (else illegal);
+ * with V=1 also henvcfg, and in VU senvcfg (else virtual instruction); in U (V=0) senvcfg (illegal).
+ * Returns 0 or the exception cause.
+ */
+function cboDenied(h: Hart, field: number): number {
+  if (h.priv === Priv.M) return 0;
+  if ((h.menvcfg & field) === 0) return Cause.Illegal;
+  const s = (h.senvcfg & field) !== 0;
+  if (h.virt) return (h.henvcfg & field) === 0 || (h.priv === Priv.U && !s) ? CAUSE_VIRTUAL_INSN : 0;
+  return h.priv === Priv.U && !s ? Cause.Illegal : 0;
 }
 
 /**
@@ -46,7 +57,8 @@ function cboEnabled(h: Hart, field: number): boolean {
  */
 function cbo(field: number): Handler {
   return (h, d) => {
-    if (!cboEnabled(h, field)) return illegal(h, d);
+    const denied = cboDenied(h, field);
+    if (denied !== 0) return h.raise(denied, d.insn.raw);
     const a = h.x[d.rs1]! >>> 0;
     if (xlate(h, a, 1, Access.Load) >= 0 || xlate(h, a, 1, Access.Store) >= 0) return R_NEXT;
     const page = h.trapCause === Cause.LoadPage || h.trapCause === Cause.StorePage;
@@ -55,8 +67,14 @@ function cbo(field: number): Handler {
 }
 
 function wfi(h: Hart, d: DInsn): number {
-  // 3.1.6.5 TW, and QEMU 7.2 helper_wfi: U-mode WFI is always illegal when S exists.
-  if (h.priv === Priv.U || (h.priv === Priv.S && (h.mstatus & MSTATUS_TW) !== 0)) return illegal(h, d);
+  // 3.1.6.5 TW (all modes below M, V=1 too), and QEMU 7.2 helper_wfi: U-mode WFI is always illegal when
+  // S exists. With V=1 (8.6.1): VU-mode, or VS-mode with hstatus.VTW, raise virtual instruction.
+  if (h.priv !== Priv.M && (h.mstatus & MSTATUS_TW) !== 0) return illegal(h, d);
+  if (h.virt) {
+    if (h.priv === Priv.U || (h.hstatus & HSTATUS_VTW) !== 0) return h.raise(CAUSE_VIRTUAL_INSN, d.insn.raw);
+  } else if (h.priv === Priv.U) {
+    return illegal(h, d);
+  }
   if ((h.mip & h.mie) === 0) {
     h.wfi = true;
     h.attention = 1;
@@ -64,8 +82,13 @@ function wfi(h: Hart, d: DInsn): number {
   return R_END;
 }
 
+/** SFENCE.VMA (4.2.1; TVM 3.1.6.5). With V=1 (8.6.1): VU-mode, or VS-mode with VTVM: virtual instruction. */
 function sfenceVma(h: Hart, d: DInsn): number {
-  if (h.priv === Priv.U || (h.priv === Priv.S && (h.mstatus & MSTATUS_TVM) !== 0)) return illegal(h, d);
+  if (h.virt) {
+    if (h.priv === Priv.U || (h.hstatus & HSTATUS_VTVM) !== 0) return h.raise(CAUSE_VIRTUAL_INSN, d.insn.raw);
+  } else if (h.priv === Priv.U || (h.priv === Priv.S && (h.mstatus & MSTATUS_TVM) !== 0)) {
+    return illegal(h, d);
+  }
   h.flushTlbs();
   return R_END;
 }
@@ -74,7 +97,8 @@ export const SYS_HANDLERS: Record<string, Handler> = {
   illegal,
   fence: () => R_NEXT,
   'fence.i': () => R_END,
-  ecall: (h) => h.raise(Cause.EcallU + h.priv, 0),
+  // Cause 8 + privilege; from VS-mode 10 (8.6.1), from VU-mode 8.
+  ecall: (h) => h.raise(h.virt && h.priv === Priv.S ? CAUSE_ECALL_VS : Cause.EcallU + h.priv, 0),
   ebreak: (h) => h.raise(Cause.Breakpoint, 0),
   csrrw: csr(CsrOp.Write, false),
   csrrs: csr(CsrOp.Set, false),
@@ -89,4 +113,5 @@ export const SYS_HANDLERS: Record<string, Handler> = {
   'cbo.clean': cbo(ENVCFG_CBCFE),
   'cbo.flush': cbo(ENVCFG_CBCFE),
   'cbo.inval': cbo(ENVCFG_CBIE),
+  ...HYP_HANDLERS,
 };

@@ -1,7 +1,7 @@
 /**
  * The handler table indexed by Insn.op, built from the per-group tables (keyed by the spec's mnemonic)
- * and the configured ISA: instructions of absent extensions, compressed encodings without C, and the
- * hypervisor instructions (until H lands) all execute as `illegal`.
+ * and the configured ISA: instructions of absent extensions (the hypervisor ones without H) and
+ * compressed encodings without C execute as `illegal`.
  */
 import { decode } from '../isa/decode';
 import { OPCODES } from '../isa/opcodes';
@@ -32,7 +32,8 @@ function enabled(ext: string, isa: IsaConfig): boolean {
     case 'zicsr': return isa.zicsr;
     case 'zifencei': return isa.zifencei;
     case 'zicbom': return isa.zicbom;
-    default: return false; // 'h' and anything newer
+    case 'h': return isa.h;
+    default: return false;
   }
 }
 

@@ -3,20 +3,31 @@
  *
  * Registers live in an Int32Array of 33 slots: x0..x31 and a sink slot (X_SINK) that instructions with
  * rd = x0 write to. CSR state is kept as plain fields (the CSR definitions in emulator/csr/ read and
- * write them). Privilege is `priv` (0 U, 1 S, 3 M) plus `virt` (the hypervisor extension's V bit,
- * always false until H lands).
+ * write them). Privilege is `priv` (0 U, 1 S, 3 M) plus `virt` (the hypervisor extension's V bit:
+ * priv S + virt = VS-mode, priv U + virt = VU-mode).
  */
 import {
+  HS_INTERRUPTS,
+  MSTATUSH_MPV,
   MSTATUS_MPP,
   MSTATUS_MPP_SHIFT,
   MSTATUS_MPRV,
+  MSTATUS_MXR,
+  MSTATUS_SIE,
+  MSTATUS_SPIE,
+  MSTATUS_SPP,
+  MSTATUS_SUM,
   Priv,
 } from '../csr/bits';
 import type { Bus } from '../mem/bus';
 import { Pmp } from '../mmu/pmp';
 import { TlbSet } from '../mmu/tlb';
 import { NO_CODE, type Block, type CodePage } from './codecache';
+import type { WatchHit } from '../debug/watch';
 import type { HartEnv } from './types';
+
+/** mstatus bits swapped with vsstatus on V changes (QEMU 7.2: MXR SUM SPP SPIE SIE; UXL is RV64). */
+const SWAP_STATUS = MSTATUS_MXR | MSTATUS_SUM | MSTATUS_SPP | MSTATUS_SPIE | MSTATUS_SIE;
 
 export class Hart {
   readonly id: number;
@@ -27,7 +38,7 @@ export class Hart {
   /** Address of the current instruction (uint32). Exact at block boundaries and inside handlers. */
   pc = 0;
   priv: number = Priv.M;
-  /** Hypervisor V bit (reserved for the H extension). */
+  /** Hypervisor V bit (privileged spec 8.1); change it only through setMode(). */
   virt = false;
 
   // --- CSR state (privileged spec ch. 3 and 4). Values are uint32 unless noted.
@@ -58,6 +69,33 @@ export class Hart {
   senvcfg = 0;
   /** satp as int32: negative means MODE = Sv32. */
   satp = 0;
+
+  // --- Hypervisor extension (privileged spec ch. 8). As QEMU 7.2 (riscv_cpu_swap_hypervisor_regs)
+  // does, the S-level CSR fields above always hold the registers of the current V: while V=1 they are
+  // the VS registers (vsstatus's bits in mstatus, vstvec in stvec...) and the v* fields below hold the
+  // HS values; while V=0 the v* fields hold the VS registers. swapHypervisorRegs() exchanges them.
+  readonly hasH: boolean;
+  /** mstatush: MPV and GVA (the rest reads 0). */
+  mstatush = 0;
+  hstatus = 0;
+  hedeleg = 0;
+  hideleg = 0;
+  hcounteren = 0;
+  henvcfg = 0;
+  henvcfgh = 0;
+  /** hgatp as written (QEMU 7.2 keeps every bit); bit 31 = MODE Sv32x4. */
+  hgatp = 0;
+  htimedelta = 0n;
+  htval = 0;
+  mtval2 = 0;
+  mtinst = 0;
+  vsstatus = 0;
+  vstvec = 0;
+  vsscratch = 0;
+  vsepc = 0;
+  vscause = 0;
+  vstval = 0;
+  vsatp = 0;
   readonly pmp = new Pmp();
   /** mcycle = retired + cycleDelta (mod 2^64), frozen at cycleFrozen while mcountinhibit.CY. */
   cycleDelta = 0n;
@@ -85,11 +123,31 @@ export class Hart {
   /** Pending synchronous exception from a handler returning R_TRAP. */
   trapCause = 0;
   trapTval = 0;
+  /** With trapCause: guest physical address >> 2 for guest-page faults (htval/mtval2), else 0. */
+  trapGpa = 0;
+  /** Out-parameter of two-stage translation: the guest physical address of a G-stage fault. */
+  faultGpa = 0;
+  /**
+   * HLV/HSV in progress (0 none, 1 HLV/HSV, 2 HLVX): memory accesses translate as V=1 at privilege
+   * hyperPriv (hstatus.SPVP) and fill no TLB entries (8.3.1).
+   */
+  hyperAccess = 0;
+  hyperPriv = 0;
+  /** With trapCause: tval is a guest virtual address (two-stage access: hstatus.GVA/mstatush.GVA). */
+  trapGva = false;
   /** The last fetch could not use the fetch TLB (PMP boundary in the page, observer): run 1 insn. */
   singleStep = false;
   /** Block being executed and its start pc (exactRetired). */
   curBlock: Block | null = null;
   blockPc = 0;
+  /** Debugger: run() stopped at a breakpoint here; the next fetch from this pc executes (-1 none). */
+  bpSkip = -1;
+  /** Debugger: the block loop found a breakpoint at h.pc and stopped before it. */
+  bpHit = false;
+  /** Debugger: a watched access happened in the current instruction (cleared by trap entry). */
+  watchHit: WatchHit | null = null;
+  /** Bumped by every trap entry (single-stepping stops after one). */
+  trapSeq = 0;
   /** 2 when IALIGN = 32 (no C): target bit 1 set means instruction-address-misaligned. */
   readonly misalignBits: number;
 
@@ -111,7 +169,9 @@ export class Hart {
     this.bus = env.bus;
     this.misa = env.isa.misa;
     this.misalignBits = env.isa.c ? 0 : 2;
-    this.tlbs = [0, 1, 2, 3].map(() => new TlbSet<CodePage>(NO_CODE));
+    this.hasH = env.isa.h;
+    // Index priv + 4 * V.
+    this.tlbs = [0, 1, 2, 3, 4, 5, 6, 7].map(() => new TlbSet<CodePage>(NO_CODE));
     this.pmp.onChange = () => this.flushTlbs();
     const t = this.tlbs[Priv.M]!;
     this.dTlb = t;
@@ -128,7 +188,10 @@ export class Hart {
   reset(pc: number): void {
     this.x.fill(0);
     this.pc = pc >>> 0;
+    this.setMode(Priv.M, false); // V = 0 (the S fields hold the HS registers again)
     this.mstatus = 0;
+    this.mstatush = 0;
+    if (this.hasH) this.mideleg |= HS_INTERRUPTS; // read-only one (8.4.2; QEMU 7.2 reset)
     this.wfi = false;
     this.resAddr = -1;
     this.setPriv(Priv.M);
@@ -146,16 +209,47 @@ export class Hart {
     return this.priv;
   }
 
+  /** V for loads and stores: MPV when MPRV is set in M-mode (8.4.1 / 3.1.6.3). */
+  dataVirt(): boolean {
+    if ((this.mstatus & MSTATUS_MPRV) !== 0 && this.priv === Priv.M) {
+      return (this.mstatush & MSTATUSH_MPV) !== 0 && (this.mstatus & MSTATUS_MPP) !== MSTATUS_MPP;
+    }
+    return this.virt;
+  }
+
   setPriv(p: number): void {
     this.priv = p;
     this.selectTlbs();
     this.markIrq();
   }
 
+  /** Change privilege and V together (trap entry, xRET); swaps the S/VS register banks when V changes. */
+  setMode(p: number, virt: boolean): void {
+    if (virt !== this.virt) {
+      this.swapHypervisorRegs();
+      this.virt = virt;
+    }
+    this.setPriv(p);
+  }
+
+  /** Exchange the S-level fields with the v* bank (QEMU 7.2 riscv_cpu_swap_hypervisor_regs). */
+  private swapHypervisorRegs(): void {
+    const m = SWAP_STATUS;
+    const ms = this.mstatus;
+    this.mstatus = ((ms & ~m) | (this.vsstatus & m)) >>> 0;
+    this.vsstatus = ms & m;
+    let t = this.stvec; this.stvec = this.vstvec; this.vstvec = t;
+    t = this.sscratch; this.sscratch = this.vsscratch; this.vsscratch = t;
+    t = this.sepc; this.sepc = this.vsepc; this.vsepc = t;
+    t = this.scause; this.scause = this.vscause; this.vscause = t;
+    t = this.stval; this.stval = this.vstval; this.vstval = t;
+    t = this.satp; this.satp = this.vsatp; this.vsatp = t;
+  }
+
   /** Point the fast-path views at the TLB sets for the current fetch and data privileges. */
   selectTlbs(): void {
-    const i = this.tlbs[this.priv]!;
-    const d = this.tlbs[this.dataPriv()]!;
+    const i = this.tlbs[this.priv + (this.virt ? 4 : 0)]!;
+    const d = this.tlbs[this.dataPriv() + (this.dataVirt() ? 4 : 0)]!;
     this.iTlb = i;
     this.dTlb = d;
     this.fTag = i.fTag;
@@ -198,6 +292,8 @@ export class Hart {
   raise(cause: number, tval: number): number {
     this.trapCause = cause;
     this.trapTval = tval >>> 0;
+    this.trapGpa = 0;
+    this.trapGva = false;
     return 2;
   }
 

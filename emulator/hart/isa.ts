@@ -14,6 +14,8 @@ export interface IsaConfig {
   readonly zifencei: boolean;
   readonly zicntr: boolean;
   readonly zicbom: boolean;
+  /** Hypervisor extension (privileged spec ch. 8). */
+  readonly h: boolean;
 }
 
 /** Throws ConfigError (config.ts) for a string the machine cannot honour. */
@@ -29,5 +31,6 @@ export function isaConfig(text: string): IsaConfig {
     zifencei: x.has('zifencei'),
     zicntr: x.has('zicntr'),
     zicbom: x.has('zicbom'),
+    h: x.has('h'),
   };
 }

@@ -63,7 +63,7 @@ export function compileBlock(b: Block, misalignBits: number): Compiled {
   const endOff = off;
   const last = b.insns[n - 1]!;
   const lastName = last.insn.name;
-  const loops = native(last) && (lastName in BRANCH_COND || lastName === 'jal') && offs[n - 1]! + last.imm === 0;
+  const loops = !b.bpStart && native(last) && (lastName in BRANCH_COND || lastName === 'jal') && offs[n - 1]! + last.imm === 0;
   const ret = (k: string): string => `{ h.curBlock = null; h.retired += ${k}; return done + ${k}; }`;
   const exit = (k: number, next: number): string =>
     `if (r !== 0) { if (r === 2) { h.pc = (pc0 + ${offs[k]}) >>> 0; h.curBlock = null; h.retired += ${k}; ` +

@@ -8,41 +8,76 @@
  * Misaligned plain loads/stores are performed (QEMU 7.2 does not trap on them); an access crossing a
  * page is split, and a store checks both pages before writing anything.
  */
-import { Cause } from '../csr/bits';
+import { Cause, CAUSE_INSN_GUEST_PAGE, CAUSE_LOAD_GUEST_PAGE, CAUSE_STORE_GUEST_PAGE } from '../csr/bits';
 import { PMP_R, PMP_W, PMP_X } from '../mmu/pmp';
 import { Access, translate, XLATE_PAGE_FAULT } from '../mmu/sv32';
 import { TLB_MASK } from '../mmu/tlb';
+import { translateGuest, XLATE_GUEST_PAGE_FAULT } from '../mmu/two-stage';
 import type { CodePage } from './codecache';
 import type { Hart } from './hart';
 import { R_END, R_NEXT, R_TRAP } from './types';
 
 const PAGE_CAUSE = [Cause.InsnPage, Cause.LoadPage, Cause.StorePage];
 const ACCESS_CAUSE = [Cause.InsnAccess, Cause.LoadAccess, Cause.StoreAccess];
+const GUEST_CAUSE = [CAUSE_INSN_GUEST_PAGE, CAUSE_LOAD_GUEST_PAGE, CAUSE_STORE_GUEST_PAGE];
 const PERM = [PMP_X, PMP_R, PMP_W];
 
-/** Translate and PMP-check; returns the physical address or -1 (exception recorded in h). */
+/**
+ * Translate and PMP-check; returns the physical address or -1 (exception recorded in h). With V=1
+ * (fetches in VS/VU, data also under MPRV with MPV, and HLV/HSV) translation has two stages
+ * (two-stage.ts); its G-stage faults are guest-page faults 20/21/23 with htval/mtval2 = GPA >> 2, and
+ * every exception of such an access has a guest virtual tval (GVA, 8.6.4).
+ */
 export function xlate(h: Hart, va: number, size: number, access: Access): number {
-  const priv = access === Access.Fetch ? h.priv : h.dataPriv();
-  const pa = translate(h, va >>> 0, access, priv, h.virt);
+  let priv: number;
+  let virt: boolean;
+  if (h.hyperAccess !== 0) {
+    priv = h.hyperPriv;
+    virt = true;
+  } else if (access === Access.Fetch) {
+    priv = h.priv;
+    virt = h.virt;
+  } else {
+    priv = h.dataPriv();
+    virt = h.dataVirt();
+  }
+  const pa = virt ? translateGuest(h, va >>> 0, access, priv, h.hyperAccess === 2) : translate(h, va >>> 0, access, priv, false);
   if (pa < 0) {
-    h.raise(pa === XLATE_PAGE_FAULT ? PAGE_CAUSE[access]! : ACCESS_CAUSE[access]!, va);
+    if (pa === XLATE_GUEST_PAGE_FAULT) {
+      h.raise(GUEST_CAUSE[access]!, va);
+      h.trapGpa = Math.floor(h.faultGpa / 4);
+    } else {
+      h.raise(pa === XLATE_PAGE_FAULT ? PAGE_CAUSE[access]! : ACCESS_CAUSE[access]!, va);
+    }
+    h.trapGva = virt;
     return -1;
   }
   if (!h.pmp.check(pa, size, PERM[access]!, priv)) {
     h.raise(ACCESS_CAUSE[access]!, va);
+    h.trapGva = virt;
     return -1;
   }
   const obs = h.env.observer;
   if (obs !== undefined) obs.access(h.id, access, va >>> 0, pa, size);
+  const w = h.env.watch;
+  if (w !== null && h.watchHit === null) {
+    const hit = w.match(h.pc, pa, size, access);
+    if (hit !== undefined) {
+      h.watchHit = hit;
+      h.requestYield(); // the block ends after this instruction (R_END), run() reports the hit
+    }
+  }
   return pa;
 }
 
 /** RAM page index usable by a TLB entry for the page of `pa`, or -1. */
 function tlbPage(h: Hart, va: number, pa: number, perm: number, priv: number): number {
-  if (h.env.observer !== undefined) return -1;
+  if (h.env.observer !== undefined || h.hyperAccess !== 0) return -1;
   const base = pa - (va & 0xfff);
   const page = h.bus.fastRamPage(base);
   if (page < 0 || !h.pmp.pageAllowed(base, perm, priv)) return -1;
+  const w = h.env.watch;
+  if (w !== null && perm !== PMP_X && w.pages.has(page)) return -1; // watched: stay on the slow path
   return page;
 }
 
@@ -98,7 +133,7 @@ export function loadInto(h: Hart, rd: number, va: number, size: 1 | 2 | 4, signe
   if (v < 0) return R_TRAP;
   const sh = 32 - 8 * size;
   h.x[rd] = signed ? (v << sh) >> sh : v;
-  return R_NEXT;
+  return h.yieldReq ? R_END : R_NEXT;
 }
 
 /** Store the low `size` bytes of `value` at `va`. Returns an R_* code (R_END after device writes). */

@@ -99,11 +99,30 @@ function blockAt(h: Hart): Block | null {
   return new Block([d]);
 }
 
-/** Run up to `budget` instructions; returns how many retired (fewer on WFI or a yield request). */
+/**
+ * Debugger breakpoints: true when the hart must stop before the instruction at h.pc. Blocks end before
+ * every breakpoint's page offset (codecache.ts), so looking at block starts suffices. The first look
+ * after a stop at a breakpoint lets it execute (h.bpSkip).
+ */
+function atBreakpoint(h: Hart, bps: ReadonlySet<number>): boolean {
+  const pc = h.pc;
+  const skip = h.bpSkip;
+  h.bpSkip = -1;
+  if (skip === pc || !bps.has(pc)) return false;
+  h.bpHit = true;
+  return true;
+}
+
+/**
+ * Run up to `budget` instructions; returns how many retired (fewer on WFI, a yield request, or a
+ * debugger breakpoint: then h.bpHit is set).
+ */
 export function runHart(h: Hart, budget: number): number {
   let left = budget;
+  const bps = h.env.breakpoints;
   while (left > 0) {
     if (h.attention !== 0 && service(h)) break;
+    if (bps !== null && atBreakpoint(h, bps)) break;
     const b = blockAt(h);
     if (b === null) continue;
     let lim = left;
@@ -126,8 +145,10 @@ export function runHart(h: Hart, budget: number): number {
 /** Like runHart, one instruction at a time, calling `tracer` after each retired instruction. */
 export function runHartTraced(h: Hart, budget: number, tracer: Tracer): number {
   let left = budget;
+  const bps = h.env.breakpoints;
   while (left > 0) {
     if (h.attention !== 0 && service(h)) break;
+    if (bps !== null && atBreakpoint(h, bps)) break;
     const b = blockAt(h);
     if (b === null) continue;
     h.singleStep = false;
@@ -143,4 +164,30 @@ export function runHartTraced(h: Hart, budget: number, tracer: Tracer): number {
     }
   }
   return budget - left;
+}
+
+/**
+ * Debugger single step: exactly one instruction, or exactly one trap entry (an interrupt taken before
+ * the instruction, or the exception the instruction or its fetch raised: the hart is then at the
+ * handler's first instruction). Breakpoints are ignored. Returns instructions retired (0 or 1); a hart
+ * waiting in WFI (or asked to yield) does nothing.
+ */
+export function stepHart(h: Hart, tracer?: Tracer): number {
+  h.bpSkip = -1;
+  const traps = h.trapSeq;
+  if (h.attention !== 0 && service(h)) return 0;
+  if (h.trapSeq !== traps) return 0;
+  const b = blockAt(h);
+  if (b === null) return 0;
+  h.singleStep = false;
+  const pc = h.pc;
+  const priv = h.priv;
+  const d = b.insns[0]!;
+  const n = execBlock(h, b, 1);
+  h.retired += n;
+  if (n === 1 && tracer !== undefined) {
+    const rd = d.rd === X_SINK ? undefined : d.rd;
+    tracer({ hart: h.id, priv, pc, insn: d.insn, rd, rdValue: rd === undefined ? undefined : h.x[rd]! >>> 0 });
+  }
+  return n;
 }

@@ -8,7 +8,7 @@ export interface HartState {
   priv: number;
   virt: boolean;
   csr: Record<string, number>;
-  counters: { cycleDelta: bigint; instretDelta: bigint; cycleFrozen: bigint; instretFrozen: bigint; hpm: bigint[]; hpmEvent: number[] };
+  counters: { htimedelta: bigint; cycleDelta: bigint; instretDelta: bigint; cycleFrozen: bigint; instretFrozen: bigint; hpm: bigint[]; hpmEvent: number[] };
   pmp: PmpState;
   retired: number;
   resAddr: number;
@@ -20,6 +20,8 @@ const CSR_FIELDS = [
   'mstatus', 'medeleg', 'mideleg', 'mie', 'mipSw', 'mipHw', 'mtvec', 'mcounteren', 'mscratch', 'mepc',
   'mcause', 'mtval', 'menvcfg', 'menvcfgh', 'mcountinhibit', 'stvec', 'scounteren', 'sscratch', 'sepc',
   'scause', 'stval', 'senvcfg', 'satp',
+  'mstatush', 'hstatus', 'hedeleg', 'hideleg', 'hcounteren', 'henvcfg', 'henvcfgh', 'hgatp', 'htval', 'mtval2',
+  'mtinst', 'vsstatus', 'vstvec', 'vsscratch', 'vsepc', 'vscause', 'vstval', 'vsatp',
 ] as const;
 
 export function saveHart(h: Hart): HartState {
@@ -32,6 +34,7 @@ export function saveHart(h: Hart): HartState {
     virt: h.virt,
     csr,
     counters: {
+      htimedelta: h.htimedelta,
       cycleDelta: h.cycleDelta,
       instretDelta: h.instretDelta,
       cycleFrozen: h.cycleFrozen,
@@ -58,6 +61,7 @@ export function restoreHart(h: Hart, s: HartState): void {
     if (typeof v !== 'number') throw new Error(`hart snapshot: missing CSR field ${f}`);
     h[f] = v;
   }
+  h.htimedelta = s.counters.htimedelta;
   h.cycleDelta = s.counters.cycleDelta;
   h.instretDelta = s.counters.instretDelta;
   h.cycleFrozen = s.counters.cycleFrozen;
@@ -70,6 +74,9 @@ export function restoreHart(h: Hart, s: HartState): void {
   h.resValue = s.resValue;
   h.wfi = s.wfi;
   h.yieldReq = false;
+  h.bpSkip = -1;
+  h.bpHit = false;
+  h.watchHit = null;
   h.curBlock = null;
   h.singleStep = false;
   h.flushTlbs();

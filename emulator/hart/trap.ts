@@ -10,7 +10,20 @@
  */
 import {
   Cause,
+  CAUSE_INSN_GUEST_PAGE,
+  CAUSE_LOAD_GUEST_PAGE,
+  CAUSE_STORE_GUEST_PAGE,
+  CAUSE_VIRTUAL_INSN,
+  HSTATUS_GVA,
+  HSTATUS_SPV,
+  HSTATUS_SPVP,
+  HSTATUS_VTSR,
   IRQ_PRIORITY,
+  IRQ_VSEI,
+  IRQ_VSSI,
+  IRQ_VSTI,
+  MSTATUSH_GVA,
+  MSTATUSH_MPV,
   MSTATUS_MIE,
   MSTATUS_MPIE,
   MSTATUS_MPP,
@@ -35,50 +48,103 @@ function vector(tvec: number, interrupt: boolean, code: number): number {
   return ((tvec & 3) === 1 && interrupt ? base + 4 * code : base) >>> 0;
 }
 
-/** Take a trap with exception/interrupt `code` at the current pc. */
+/** Exceptions whose tval is an address (QEMU 7.2 riscv_cpu_do_interrupt: these may set GVA). */
+const ADDR_CAUSES = (1 << Cause.InsnMisaligned) | (1 << Cause.InsnAccess) | (1 << Cause.LoadMisaligned) |
+  (1 << Cause.LoadAccess) | (1 << Cause.StoreMisaligned) | (1 << Cause.StoreAccess) | (1 << Cause.InsnPage) |
+  (1 << Cause.LoadPage) | (1 << Cause.StorePage) | (1 << CAUSE_INSN_GUEST_PAGE) | (1 << CAUSE_LOAD_GUEST_PAGE) |
+  (1 << CAUSE_STORE_GUEST_PAGE);
+
+/**
+ * Take a trap with exception/interrupt `code` at the current pc. For exceptions, h.trapGpa and
+ * h.trapGva (set with the exception) give htval/mtval2 and GVA.
+ *
+ * With H (8.6.4, QEMU 7.2 riscv_cpu_do_interrupt): a trap from V=1 that medeleg/mideleg and
+ * hedeleg/hideleg both delegate goes to VS-mode (VS interrupts 2/6/10 reported as 1/5/9); delegated
+ * by medeleg/mideleg only, it goes to HS-mode with hstatus.SPV/SPVP recording V and the privilege; M
+ * records V in mstatush.MPV. GVA (hstatus or mstatush) tells whether tval is a guest virtual address.
+ */
 export function takeTrap(h: Hart, code: number, interrupt: boolean, tval: number): void {
+  h.trapSeq++;
+  h.watchHit = null; // the instruction did not retire
   const pc = h.pc;
-  const cause = ((interrupt ? 0x80000000 : 0) + code) >>> 0;
+  let c = code;
   const deleg = interrupt ? h.mideleg : h.medeleg;
-  let ms = h.mstatus;
-  if (h.priv <= Priv.S && ((deleg >>> code) & 1) !== 0) {
-    h.scause = cause;
+  const gva = !interrupt && ((ADDR_CAUSES >>> code) & 1) !== 0 && (h.trapGva || h.virt);
+  const gpa = interrupt ? 0 : h.trapGpa;
+  const virt = h.virt;
+  const priv = h.priv;
+  if (priv <= Priv.S && ((deleg >>> code) & 1) !== 0) {
+    if (h.hasH) {
+      const hdeleg = interrupt ? h.hideleg : h.hedeleg;
+      if (virt && ((hdeleg >>> code) & 1) !== 0) {
+        if (interrupt && (code === IRQ_VSSI || code === IRQ_VSTI || code === IRQ_VSEI)) c = code - 1;
+      } else {
+        let hs = h.hstatus & ~(HSTATUS_SPV | HSTATUS_GVA);
+        if (virt) {
+          hs = (hs & ~HSTATUS_SPVP) | (priv === Priv.S ? HSTATUS_SPVP : 0) | HSTATUS_SPV;
+          h.setMode(priv, false); // swap to the HS registers; privilege set below
+        }
+        if (gva) hs |= HSTATUS_GVA;
+        h.hstatus = hs >>> 0;
+        h.htval = gpa >>> 0;
+      }
+    }
+    let ms = h.mstatus & ~(MSTATUS_SPIE | MSTATUS_SIE | MSTATUS_SPP);
+    if ((h.mstatus & MSTATUS_SIE) !== 0) ms |= MSTATUS_SPIE;
+    if (priv === Priv.S) ms |= MSTATUS_SPP;
+    h.mstatus = ms >>> 0;
+    h.scause = ((interrupt ? 0x80000000 : 0) + c) >>> 0;
     h.sepc = pc;
     h.stval = tval >>> 0;
-    ms &= ~(MSTATUS_SPIE | MSTATUS_SIE | MSTATUS_SPP);
-    if ((h.mstatus & MSTATUS_SIE) !== 0) ms |= MSTATUS_SPIE;
-    if (h.priv === Priv.S) ms |= MSTATUS_SPP;
-    h.mstatus = ms >>> 0;
-    h.pc = vector(h.stvec, interrupt, code);
+    h.pc = vector(h.stvec, interrupt, c);
     h.setPriv(Priv.S);
   } else {
-    h.mcause = cause;
+    if (h.hasH) {
+      if (virt) h.setMode(priv, false);
+      h.mstatush = ((h.mstatush & ~(MSTATUSH_MPV | MSTATUSH_GVA)) | (virt ? MSTATUSH_MPV : 0) | (gva ? MSTATUSH_GVA : 0)) >>> 0;
+      h.mtval2 = gpa >>> 0;
+      h.mtinst = 0;
+    }
+    let ms = h.mstatus & ~(MSTATUS_MPIE | MSTATUS_MIE | MSTATUS_MPP);
+    if ((h.mstatus & MSTATUS_MIE) !== 0) ms |= MSTATUS_MPIE;
+    ms |= priv << MSTATUS_MPP_SHIFT;
+    h.mstatus = ms >>> 0;
+    h.mcause = ((interrupt ? 0x80000000 : 0) + c) >>> 0;
     h.mepc = pc;
     h.mtval = tval >>> 0;
-    ms &= ~(MSTATUS_MPIE | MSTATUS_MIE | MSTATUS_MPP);
-    if ((h.mstatus & MSTATUS_MIE) !== 0) ms |= MSTATUS_MPIE;
-    ms |= h.priv << MSTATUS_MPP_SHIFT;
-    h.mstatus = ms >>> 0;
-    h.pc = vector(h.mtvec, interrupt, code);
+    h.pc = vector(h.mtvec, interrupt, c);
     h.setPriv(Priv.M);
   }
   h.wfi = false;
 }
 
-/** The interrupt to take now (3.1.9), or -1. */
+/** The interrupt with the highest priority among `irqs` (3.1.9 order, then SGEI and the VS ones, 8.4.3), or -1. */
+function best(irqs: number): number {
+  for (const i of IRQ_PRIORITY) if ((irqs & (1 << i)) !== 0) return i;
+  return 31 - Math.clz32(irqs & -irqs);
+}
+
+/**
+ * The interrupt to take now (3.1.9; with H 8.4.3 / QEMU 7.2 riscv_cpu_local_irq_pending), or -1:
+ * M-level ones (not in mideleg) when priv < M or MIE; HS-level ones (mideleg, not hideleg) when
+ * V=1, priv < S, or S with SIE; VS-level ones (mideleg and hideleg) only when V=1 and (VU, or VS with
+ * vsstatus.SIE, which is mstatus.SIE while V=1).
+ */
 export function pendingInterrupt(h: Hart): number {
   const pend = h.mip & h.mie;
   if (pend === 0) return -1;
   const ms = h.mstatus;
-  const mOn = h.priv < Priv.M || (ms & MSTATUS_MIE) !== 0;
+  const virt = h.virt;
+  const mOn = virt || h.priv < Priv.M || (ms & MSTATUS_MIE) !== 0;
   let irqs = mOn ? pend & ~h.mideleg : 0;
-  if (irqs === 0) {
-    const sOn = h.priv < Priv.S || (h.priv === Priv.S && (ms & MSTATUS_SIE) !== 0);
-    irqs = sOn ? pend & h.mideleg : 0;
-  }
+  if (irqs !== 0) return best(irqs);
+  const sOn = h.priv < Priv.S || (h.priv === Priv.S && (ms & MSTATUS_SIE) !== 0);
+  irqs = virt || sOn ? pend & h.mideleg & ~h.hideleg : 0;
+  if (irqs !== 0) return best(irqs);
+  irqs = virt && sOn ? pend & h.mideleg & h.hideleg : 0;
   if (irqs === 0) return -1;
-  for (const i of IRQ_PRIORITY) if ((irqs & (1 << i)) !== 0) return i;
-  return 31 - Math.clz32(irqs & -irqs);
+  const v = best(irqs >>> 1);
+  return v < 0 ? v : v + 1;
 }
 
 /**
@@ -92,26 +158,34 @@ export function checkInterrupts(h: Hart): void {
   if (irq >= 0) takeTrap(h, irq, true, 0);
 }
 
-/** MRET (3.3.2). Returns an R_* code. */
+/** MRET (3.3.2; with H, MPV selects V when MPP is not M, 8.6.4). Returns an R_* code. */
 export function mret(h: Hart, raw: number): number {
   if (h.priv < Priv.M) return h.raise(Cause.Illegal, raw);
   const ms = h.mstatus;
   const prev = (ms & MSTATUS_MPP) >>> MSTATUS_MPP_SHIFT;
   // QEMU 7.2 helper_mret: with PMP present but no active entry, returning below M faults right here.
   if (prev !== Priv.M && !h.pmp.anyActive()) return h.raise(Cause.InsnAccess, 0);
+  const virt = prev !== Priv.M && (h.mstatush & MSTATUSH_MPV) !== 0;
   let n = ms & ~(MSTATUS_MIE | MSTATUS_MPIE | MSTATUS_MPP);
   if ((ms & MSTATUS_MPIE) !== 0) n |= MSTATUS_MIE;
   n |= MSTATUS_MPIE; // MPP <- U (least-privileged supported mode)
   if (prev !== Priv.M) n &= ~MSTATUS_MPRV;
   h.mstatus = n >>> 0;
+  h.mstatush &= ~MSTATUSH_MPV;
   h.pc = (h.mepc & epcMask(h)) >>> 0;
-  h.setPriv(prev);
+  h.setMode(prev, virt);
   return R_JUMP;
 }
 
-/** SRET (3.3.2, TSR in 3.1.6.5). Returns an R_* code. */
+/**
+ * SRET (3.3.2, TSR in 3.1.6.5). From HS-mode, hstatus.SPV selects V (8.6.4). In VS-mode hstatus.VTSR
+ * makes it a virtual-instruction exception (mstatus.TSR affects HS only, 8.2.1), in VU-mode it is one
+ * (8.6.1). Returns an R_* code.
+ */
 export function sret(h: Hart, raw: number): number {
-  if (h.priv < Priv.S || (h.priv === Priv.S && (h.mstatus & MSTATUS_TSR) !== 0)) {
+  if (h.virt) {
+    if (h.priv === Priv.U || (h.hstatus & HSTATUS_VTSR) !== 0) return h.raise(CAUSE_VIRTUAL_INSN, raw);
+  } else if (h.priv < Priv.S || (h.priv === Priv.S && (h.mstatus & MSTATUS_TSR) !== 0)) {
     return h.raise(Cause.Illegal, raw);
   }
   const ms = h.mstatus;
@@ -121,6 +195,11 @@ export function sret(h: Hart, raw: number): number {
   n |= MSTATUS_SPIE;
   h.mstatus = n >>> 0;
   h.pc = (h.sepc & epcMask(h)) >>> 0;
-  h.setPriv(prev);
+  let virt = h.virt;
+  if (h.hasH && !h.virt) {
+    virt = (h.hstatus & HSTATUS_SPV) !== 0;
+    h.hstatus &= ~HSTATUS_SPV;
+  }
+  h.setMode(prev, virt);
   return R_JUMP;
 }

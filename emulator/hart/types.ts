@@ -1,4 +1,5 @@
 /** Types shared by the hart's modules: handler results, decoded instructions, the hart's environment. */
+import type { Watchpoints } from '../debug/watch';
 import type { Insn } from '../isa/insn';
 import type { Bus } from '../mem/bus';
 import type { Access } from '../mmu/sv32';
@@ -57,4 +58,8 @@ export interface HartEnv {
   observer: MemoryObserver | undefined;
   /** Compile hot blocks to JS functions (jit.ts); false = interpret only. */
   jit: boolean;
+  /** Instruction breakpoints (virtual pcs), null when none (then they cost nothing). */
+  breakpoints: ReadonlySet<number> | null;
+  /** Data watchpoints (physical), null when none. */
+  watch: Watchpoints | null;
 }

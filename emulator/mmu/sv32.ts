@@ -5,8 +5,8 @@
  * PTE reads checked by PMP as S-mode loads (a PMP failure there is an access fault of the original
  * access type).
  *
- * The signature is ready for the hypervisor extension: `virt` will select two-stage translation
- * (VS-stage with vsatp, then G-stage with hgatp); it must be false for now.
+ * Accesses with V=1 (hypervisor extension) translate in two stages instead: two-stage.ts; `virt` must
+ * be false here.
  */
 import { MSTATUS_MXR, MSTATUS_SUM, Priv } from '../csr/bits';
 import type { Bus } from '../mem/bus';
@@ -42,7 +42,7 @@ export interface MmuContext {
  * Returns the physical address (0 .. 2^34-1), or XLATE_PAGE_FAULT / XLATE_ACCESS_FAULT.
  */
 export function translate(ctx: MmuContext, va: number, access: Access, priv: number, virt: boolean): number {
-  if (virt) throw new Error('translate: two-stage translation (H extension) is not implemented yet');
+  if (virt) throw new Error('translate: V=1 accesses go through translateGuest (two-stage.ts)');
   if (priv === Priv.M || ctx.satp >= 0) return va >>> 0; // satp.MODE (bit 31) = 0: Bare
   const bus = ctx.bus;
   let base = (ctx.satp & 0x3fffff) * 4096;

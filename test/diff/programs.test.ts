@@ -23,6 +23,8 @@ interface Program {
   harts: number;
   maxInsns: number;
   covers: string;
+  /** Needs the hypervisor extension: QEMU -cpu ...,h=true and vmscope --isa with h. */
+  h?: boolean;
 }
 
 const manifest = JSON.parse(readFileSync(path.join(PROGRAMS_DIR, 'programs.json'), 'utf8')) as { programs: Program[] };
@@ -52,7 +54,7 @@ function expectSameRun(what: string, got: RunResult, want: { stdout: Buffer; exi
 describe('guest programs on vmscope', () => {
   for (const p of PROGRAMS) {
     test.skipIf(UPDATE)(`${p.name}: output and exit code match ${p.name}.expected`, async () => {
-      const got = await runVmscope(elfPath(p), { harts: p.harts, maxInsns: p.maxInsns });
+      const got = await runVmscope(elfPath(p), { harts: p.harts, maxInsns: p.maxInsns, h: p.h });
       expectSameRun(`vmscope ${p.name}`, got, expected(p));
     });
   }
@@ -63,9 +65,9 @@ describe.skipIf(!hasQemu())('guest programs on QEMU (keeps the expected files ho
     test(`${p.name}: QEMU output and exit code match ${p.name}.expected`, async () => {
       if (UPDATE) {
         const runs = [];
-        for (let i = 0; i < 3; i++) runs.push(await runQemu(elfPath(p), { harts: p.harts }));
+        for (let i = 0; i < 3; i++) runs.push(await runQemu(elfPath(p), { harts: p.harts, h: p.h }));
         for (const r of runs) {
-          expect(r.timedOut, `${qemuCommandLine(elfPath(p), p.harts)} timed out`).toBe(false);
+          expect(r.timedOut, `${qemuCommandLine(elfPath(p), p.harts, p.h)} timed out`).toBe(false);
           expect(Buffer.compare(r.stdout, runs[0].stdout), 'QEMU output differs between runs').toBe(0);
           expect(r.exitCode, 'QEMU exit code differs between runs').toBe(runs[0].exitCode);
         }
@@ -73,8 +75,8 @@ describe.skipIf(!hasQemu())('guest programs on QEMU (keeps the expected files ho
         writeFileSync(exitCodePath(p), `${runs[0].exitCode}\n`);
         return;
       }
-      const got = await runQemu(elfPath(p), { harts: p.harts });
-      expectSameRun(qemuCommandLine(elfPath(p), p.harts), got, expected(p));
+      const got = await runQemu(elfPath(p), { harts: p.harts, h: p.h });
+      expectSameRun(qemuCommandLine(elfPath(p), p.harts, p.h), got, expected(p));
     });
   }
 });
@@ -111,8 +113,8 @@ describe.skipIf(UPDATE || !HAS_TOOLCHAIN)('guest programs rebuild from source', 
     test(`rebuilt ${p.name}.elf runs and matches ${p.name}.expected`, async () => {
       const elf = elfPath(p, out);
       const got = hasQemu()
-        ? await runQemu(elf, { harts: p.harts })
-        : await runVmscope(elf, { harts: p.harts, maxInsns: p.maxInsns });
+        ? await runQemu(elf, { harts: p.harts, h: p.h })
+        : await runVmscope(elf, { harts: p.harts, maxInsns: p.maxInsns, h: p.h });
       expectSameRun(`rebuilt ${p.name}`, got, expected(p));
     });
   }

@@ -21,13 +21,22 @@ export const QEMU_BIN = process.env.QEMU_RISCV32 ?? 'qemu-system-riscv32';
 export const QEMU_CPU =
   'rv32,h=false,debug=false,f=false,d=false,zba=false,zbb=false,zbc=false,zbs=false,sstc=false';
 
-export function qemuArgs(elf: string, harts = 1): string[] {
+/**
+ * Programs marked "h": true in programs.json (hypervisor extension) run with h=true, everything else
+ * as QEMU_CPU; vmscope runs those with VMSCOPE_ISA_H.
+ */
+export const QEMU_CPU_H = QEMU_CPU.replace('h=false', 'h=true');
+export const VMSCOPE_ISA_H = 'rv32imach_zicsr_zifencei_zicntr_zicbom';
+/** What QEMU_CPU has, for vmscope (given explicitly: the machine's default includes H). */
+export const VMSCOPE_ISA = 'rv32imac_zicsr_zifencei_zicntr_zicbom';
+
+export function qemuArgs(elf: string, harts = 1, h = false): string[] {
   return [
     '-M', 'virt',
     '-bios', 'none',
     '-nographic',
     '-kernel', elf,
-    '-cpu', QEMU_CPU,
+    '-cpu', h ? QEMU_CPU_H : QEMU_CPU,
     '-smp', String(harts),
     '-icount', 'shift=0,sleep=off',
     '-monitor', 'none',
@@ -36,8 +45,8 @@ export function qemuArgs(elf: string, harts = 1): string[] {
 }
 
 /** The verified command line as one string, for messages and docs. */
-export function qemuCommandLine(elf: string, harts = 1): string {
-  return [QEMU_BIN, ...qemuArgs(elf, harts)].join(' ');
+export function qemuCommandLine(elf: string, harts = 1, h = false): string {
+  return [QEMU_BIN, ...qemuArgs(elf, harts, h)].join(' ');
 }
 
 export function hasQemu(): boolean {
@@ -55,6 +64,8 @@ export interface RunResult {
 
 export interface RunOptions {
   harts?: number;
+  /** The hypervisor extension on (QEMU h=true, vmscope --isa VMSCOPE_ISA_H). */
+  h?: boolean;
   /** Kill after this many milliseconds (default 30 s). */
   timeoutMs?: number;
 }
@@ -93,5 +104,5 @@ export function runProcess(cmd: string, args: string[], timeoutMs: number): Prom
 }
 
 export function runQemu(elf: string, opts: RunOptions = {}): Promise<RunResult> {
-  return runProcess(QEMU_BIN, qemuArgs(elf, opts.harts ?? 1), opts.timeoutMs ?? 30_000);
+  return runProcess(QEMU_BIN, qemuArgs(elf, opts.harts ?? 1, opts.h ?? false), opts.timeoutMs ?? 30_000);
 }

@@ -19,6 +19,12 @@ describe('parseIsa', () => {
     expect(sel.extensions.has('zicntr')).toBe(false);
   });
 
+  it('takes H (the hypervisor extension, single letter after C as QEMU writes rv32imach): misa bit 7', () => {
+    const sel = parseIsa('rv32imach_zicsr_zifencei_zicntr_zicbom');
+    expect(sel.misa).toBe(0x40141185); // QEMU 7.2 -cpu rv32,h=true
+    expect(sel.extensions.has('h')).toBe(true);
+  });
+
   it.each([
     ['rv64imac', /RV32 only/],
     ['rv32gc', /G includes F and D/],

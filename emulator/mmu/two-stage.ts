@@ -1,0 +1,123 @@
+/**
+ * Two-stage address translation of the hypervisor extension (privileged spec 8.5): VS-stage Sv32
+ * (vsatp) then G-stage Sv32x4 (hgatp: 34-bit guest physical addresses, 16 KiB root table), as QEMU 7.2
+ * get_physical_address does it with two_stage = true:
+ * - every VS-stage page-table access is itself G-stage translated (as a load, 8.5.1); a G-stage fault
+ *   there is a guest-page fault of the original access type with the PTE's guest physical address;
+ * - G-stage leaves must have U = 1 and are checked as U-mode accesses (8.5.1); MXR there is HS-level
+ *   mstatus.MXR, on the VS-stage vsstatus.MXR or mstatus.MXR (8.2.11 vsstatus, 8.5.1);
+ * - HLVX needs execute permission at both stages (MXR does not help), faults like loads (8.3.1).
+ * A and D are set by the walker (like Sv32, sv32.ts). PTE reads are PMP-checked as S-mode loads.
+ */
+import { MSTATUS_MXR, MSTATUS_SUM, Priv } from '../csr/bits';
+import type { Bus } from '../mem/bus';
+import { PMP_R, type Pmp } from './pmp';
+import { Access, XLATE_ACCESS_FAULT, XLATE_PAGE_FAULT } from './sv32';
+
+/** translateGuest(): a G-stage fault; ctx.faultGpa holds the guest physical address. */
+export const XLATE_GUEST_PAGE_FAULT = -3;
+
+const PTE_V = 1;
+const PTE_R = 2;
+const PTE_W = 4;
+const PTE_X = 8;
+const PTE_U = 16;
+const PTE_A = 64;
+const PTE_D = 128;
+
+export interface GuestMmuContext {
+  readonly virt: boolean;
+  readonly satp: number;
+  readonly vsatp: number;
+  readonly mstatus: number;
+  readonly vsstatus: number;
+  readonly hgatp: number;
+  readonly pmp: Pmp;
+  readonly bus: Bus;
+  /** Out: the guest physical address of the last G-stage fault. */
+  faultGpa: number;
+}
+
+/** Leaf permission check (8.5 / 4.3.2 step 5); `exec` = HLVX (execute permission, no MXR). */
+function permitted(pte: number, access: Access, exec: boolean, mxr: boolean): boolean {
+  if (access === Access.Fetch || exec) return (pte & PTE_X) !== 0;
+  if (access === Access.Load) return (pte & PTE_R) !== 0 || (mxr && (pte & PTE_X) !== 0);
+  return (pte & PTE_W) !== 0;
+}
+
+/** Set A (and D for stores) in the PTE at physical `pteAddr`; false when it is not RAM (QEMU: fault). */
+function touch(bus: Bus, pteAddr: number, pte: number, access: Access): boolean {
+  const updated = (pte | PTE_A | (access === Access.Store ? PTE_D : 0)) >>> 0;
+  if (updated === pte >>> 0) return true;
+  if (!bus.isRam(pteAddr, 4)) return false;
+  bus.write(pteAddr, 4, updated);
+  return true;
+}
+
+/** G-stage (Sv32x4) translation of guest physical `gpa` (0 .. 2^34-1): physical address or < 0. */
+export function gStage(ctx: GuestMmuContext, gpa: number, access: Access, exec: boolean, mxr: boolean): number {
+  const hg = ctx.hgatp;
+  if (hg >>> 31 === 0) return gpa; // Bare
+  const fault = (): number => {
+    ctx.faultGpa = gpa;
+    return XLATE_GUEST_PAGE_FAULT;
+  };
+  let base = (hg & 0x3fffff) * 4096;
+  for (let level = 1; level >= 0; level--) {
+    const vpn = level === 1 ? Math.floor(gpa / 0x400000) : Math.floor(gpa / 4096) & 0x3ff;
+    const pteAddr = base + vpn * 4;
+    if (!ctx.pmp.check(pteAddr, 4, PMP_R, Priv.S)) return XLATE_ACCESS_FAULT;
+    const pte = ctx.bus.read(pteAddr, 4);
+    if (pte < 0) return XLATE_ACCESS_FAULT;
+    if ((pte & PTE_V) === 0 || ((pte & PTE_R) === 0 && (pte & PTE_W) !== 0)) return fault();
+    if ((pte & (PTE_R | PTE_W | PTE_X)) === 0) {
+      base = (pte >>> 10) * 4096;
+      continue;
+    }
+    if ((pte & PTE_U) === 0 || !permitted(pte, access, exec, mxr)) return fault();
+    if (level === 1 && ((pte >>> 10) & 0x3ff) !== 0) return fault();
+    if (!touch(ctx.bus, pteAddr, pte, access)) return fault();
+    return level === 1 ? (pte >>> 20) * 0x400000 + (gpa % 0x400000) : (pte >>> 10) * 4096 + (gpa % 4096);
+  }
+  return fault();
+}
+
+/**
+ * Translate guest virtual `va` for `access` at guest privilege `priv` (S = VS, U = VU) through both
+ * stages. Returns the physical address, XLATE_PAGE_FAULT (VS-stage), XLATE_GUEST_PAGE_FAULT (G-stage,
+ * ctx.faultGpa set) or XLATE_ACCESS_FAULT. While V=1 the hart's S-level fields hold the VS registers
+ * (Hart.swapHypervisorRegs), while V=0 (HLV/HSV, MPRV with MPV) the v* fields do.
+ */
+export function translateGuest(ctx: GuestMmuContext, va: number, access: Access, priv: number, exec: boolean): number {
+  const vsatp = ctx.virt ? ctx.satp : ctx.vsatp;
+  const vsstatus = ctx.virt ? ctx.mstatus : ctx.vsstatus;
+  const hsMxr = ((ctx.virt ? ctx.vsstatus : ctx.mstatus) & MSTATUS_MXR) !== 0;
+  if (vsatp >= 0) return gStage(ctx, va >>> 0, access, exec, hsMxr); // vsatp.MODE = Bare
+  const mxr = hsMxr || (vsstatus & MSTATUS_MXR) !== 0;
+  let base = (vsatp & 0x3fffff) * 4096;
+  for (let level = 1; level >= 0; level--) {
+    const vpn = level === 1 ? va >>> 22 : (va >>> 12) & 0x3ff;
+    const pteGpa = base + vpn * 4;
+    const pteAddr = gStage(ctx, pteGpa, Access.Load, false, hsMxr);
+    if (pteAddr < 0) return pteAddr;
+    if (!ctx.pmp.check(pteAddr, 4, PMP_R, Priv.S)) return XLATE_ACCESS_FAULT;
+    const pte = ctx.bus.read(pteAddr, 4);
+    if (pte < 0) return XLATE_ACCESS_FAULT;
+    if ((pte & PTE_V) === 0 || ((pte & PTE_R) === 0 && (pte & PTE_W) !== 0)) return XLATE_PAGE_FAULT;
+    if ((pte & (PTE_R | PTE_W | PTE_X)) === 0) {
+      base = (pte >>> 10) * 4096;
+      continue;
+    }
+    if ((pte & PTE_U) !== 0) {
+      if (priv === Priv.S && ((vsstatus & MSTATUS_SUM) === 0 || access === Access.Fetch || exec)) return XLATE_PAGE_FAULT;
+    } else if (priv !== Priv.S) {
+      return XLATE_PAGE_FAULT;
+    }
+    if (!permitted(pte, access, exec, mxr)) return XLATE_PAGE_FAULT;
+    if (level === 1 && ((pte >>> 10) & 0x3ff) !== 0) return XLATE_PAGE_FAULT;
+    if (!touch(ctx.bus, pteAddr, pte, access)) return XLATE_PAGE_FAULT;
+    const gpa = level === 1 ? (pte >>> 20) * 0x400000 + (va & 0x3fffff) : (pte >>> 10) * 4096 + (va & 0xfff);
+    return gStage(ctx, gpa, access, exec, hsMxr);
+  }
+  return XLATE_PAGE_FAULT;
+}
