@@ -1,178 +1,398 @@
 /**
  * The vmscope debug session: DAP requests in, emulator calls out (house style: translate in the
  * adapter, compute in the emulator). One class serves all three modes: inline in the extension,
- * `--server=PORT` and stdio (adapter/main.ts).
+ * `--server=PORT` and stdio (adapter/main.ts, `vmscope dap`).
  *
- * This first cut runs a program, streams its UART output, pauses and continues at instruction
- * granularity and reports the guest's exit code. Breakpoints, stepping, stacks and memory views
- * arrive with the debug-adapter issue.
+ * Requests are dispatched through one guard: a malformed request or an exception in a handler
+ * becomes a DAP error response with a message a user can act on; the adapter itself never dies.
+ * Handlers live in small modules: breakpoints.ts, run-control.ts, unwind.ts, variables.ts,
+ * disassembly.ts, memory.ts, expressions.ts.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { DebugSession, ExitedEvent, InitializedEvent, OutputEvent, StoppedEvent, TerminatedEvent, Thread, StackFrame } from '@vscode/debugadapter';
+import { DebugSession, ExitedEvent, InitializedEvent, OutputEvent, Response, StoppedEvent, TerminatedEvent, Thread } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { Machine } from '../emulator/api';
-import { ConfigError, DEFAULT_CONFIG, parseIsa, type MachineConfig } from '../emulator/config';
-import { ElfError, loadElf, type ElfImage } from '../emulator/loader/elf';
-import { validateLaunch, type LaunchArguments } from './launch-config';
+import { Breakpoints } from './breakpoints';
+import { capabilities } from './capabilities';
+import { disassembleRange } from './disassembly';
+import { EvalError, evaluate, formatValue } from './expressions';
+import { loadProgram } from './load-program';
+import { dataBreakpointInfo, readMemory, setDataBreakpoints, writeMemory } from './memory';
+import { ERR, hartOfThread, parseMemoryReference, physRef, threadOfHart } from './protocol';
+import { RunControl, type StepMode, type StopKind } from './run-control';
+import { functionBreakpoints, instructionBreakpoints, sourceBreakpoints } from './set-breakpoints';
+import type { Target } from './target';
+import { unwind, type Frame } from './unwind';
+import { argsOf, fail, int, RequestError, str } from './validate';
+import { Variables } from './variables';
 
-/** Instructions per slice of the run loop: large enough for speed, small enough to answer pause quickly. */
-const SLICE = 2_000_000;
+const PRIV = ['U', 'S', '?', 'M'];
+/** Frame ids: hart * FRAME_STRIDE + frame index + 1 (0 is not a valid id for some clients). */
+const FRAME_STRIDE = 0x10000;
 
 export class VmscopeSession extends DebugSession {
-  private machine: Machine | undefined;
-  private image: ElfImage | undefined;
-  private running = false;
-  private pauseRequested = false;
-  private finished = false;
+  private target: Target | undefined;
+  private run: RunControl | undefined;
+  private vars: Variables | undefined;
+  private readonly bps = new Breakpoints();
   private stopOnEntry = false;
-  private maxInstructions = Number.MAX_SAFE_INTEGER;
+  /** Unwound stacks of the current stop, per hart. */
+  private stacks = new Map<number, Frame[]>();
 
-  protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
-    response.body = {
-      // VS Code sends configurationDone after breakpoints are set; we start the guest only then.
-      supportsConfigurationDoneRequest: true,
-      // `terminate` ends the guest politely before the session disconnects.
-      supportsTerminateRequest: true,
-    };
-    this.sendResponse(response);
-    this.sendEvent(new InitializedEvent());
+  constructor() {
+    super();
+    // DWARF lines and columns are 1-based; convertDebugger*ToClient adapts to the client's choice.
+    this.setDebuggerLinesStartAt1(true);
+    this.setDebuggerColumnsStartAt1(true);
+    this.guardHandlers();
   }
 
-  protected override launchRequest(response: DebugProtocol.LaunchResponse, raw: DebugProtocol.LaunchRequestArguments): void {
-    const checked = validateLaunch((raw ?? {}) as Record<string, unknown>);
-    if (typeof checked === 'string') return this.fail(response, 1001, checked);
-    const args: LaunchArguments = checked;
-    const program = path.resolve(args.cwd ?? process.cwd(), args.program);
-    let bytes: Uint8Array;
-    try {
-      bytes = fs.readFileSync(program);
-    } catch (e) {
-      return this.fail(response, 1002, `launch attribute 'program': cannot read ${program} (${(e as NodeJS.ErrnoException).code ?? e}); point it at an RV32 ELF file`);
+  /**
+   * Every request goes through here. The base class catches handler exceptions itself (answering
+   * with a stack trace meant for telemetry), so each handler is wrapped in the constructor
+   * (guardHandlers) and answers with our message instead; this catch is the last line of defence.
+   */
+  protected override dispatchRequest(request: DebugProtocol.Request): void {
+    const args: unknown = request.arguments;
+    if (request.command === 'initialize' && (args === null || typeof args !== 'object')) {
+      return this.answerError(new Response(request), new RequestError(ERR.badArguments, "'initialize': arguments must be an object (clientID, adapterID, pathFormat: 'path', ...)"));
     }
-    const config: MachineConfig = {
-      ...DEFAULT_CONFIG,
-      harts: args.harts ?? DEFAULT_CONFIG.harts,
-      ramMiB: args.ramMiB ?? DEFAULT_CONFIG.ramMiB,
-      isa: args.isa ?? DEFAULT_CONFIG.isa,
-    };
     try {
-      parseIsa(config.isa);
-      this.image = loadElf(bytes);
-      this.machine = new Machine(config);
-      this.machine.load(this.image);
+      super.dispatchRequest(request);
     } catch (e) {
-      if (e instanceof ElfError) return this.fail(response, 1003, `launch attribute 'program': ${program}: ${e.message}`);
-      if (e instanceof ConfigError) return this.fail(response, 1004, `launch attribute 'isa': ${e.message}`);
-      throw e;
+      this.answerError(new Response(request), e);
     }
-    this.machine.onOutput = (b) => this.sendEvent(new OutputEvent(Buffer.from(b).toString('latin1'), 'stdout'));
-    this.stopOnEntry = args.stopOnEntry ?? false;
-    this.maxInstructions = args.maxInstructions ?? Number.MAX_SAFE_INTEGER;
+  }
+
+  private answerError(response: DebugProtocol.Response, e: unknown): void {
+    const code = e instanceof RequestError ? e.code : ERR.internal;
+    const message = e instanceof RequestError ? e.message : `vmscope adapter: internal error in '${response.command}': ${(e as Error)?.message ?? String(e)}`;
+    // Braces would be read as {variables} of the message format.
+    this.sendErrorResponse(response, { id: code, format: message.replace(/[{}]/g, (c) => (c === '{' ? '(' : ')')), showUser: true });
+  }
+
+  /** Wrap every `...Request` handler so that a thrown RequestError (or bug) becomes an error response. */
+  private guardHandlers(): void {
+    const proto = VmscopeSession.prototype as unknown as Record<string, unknown>;
+    for (const name of Object.getOwnPropertyNames(proto)) {
+      const fn = proto[name];
+      if (!name.endsWith('Request') || name === 'dispatchRequest' || typeof fn !== 'function') continue;
+      (this as unknown as Record<string, unknown>)[name] = (response: DebugProtocol.Response, ...rest: unknown[]) => {
+        try {
+          (fn as (...a: unknown[]) => void).call(this, response, ...rest);
+        } catch (e) {
+          this.answerError(response, e);
+        }
+      };
+    }
+  }
+
+  protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
+    response.body = capabilities();
     this.sendResponse(response);
+  }
+
+  // --- Launch and configuration.
+
+  protected override launchRequest(response: DebugProtocol.LaunchResponse, raw: DebugProtocol.LaunchRequestArguments): void {
+    if (this.target) fail('the program is already launched: one program per session', ERR.badLaunch);
+    const { args, program, target } = loadProgram(raw);
+    const { machine, info } = target;
+    for (const w of info!.warnings) this.sendEvent(new OutputEvent(`vmscope: debug information of ${program}: ${w}\n`, 'console'));
+    if (info!.rows.length === 0) this.sendEvent(new OutputEvent(`vmscope: ${program} has no line table (build with -g for source breakpoints and stepping)\n`, 'console'));
+    machine.onOutput = (b) => this.sendEvent(new OutputEvent(Buffer.from(b).toString('latin1'), 'stdout'));
+    this.target = target;
+    this.vars = new Variables(machine);
+    this.run = new RunControl(this.target, this.bps, {
+      stopped: (kind, hart, opts) => this.onStopped(kind, hart, opts),
+      exited: (code) => this.sendEvent(new ExitedEvent(code)),
+      output: (text, category) => this.sendEvent(new OutputEvent(text, category)),
+      ended: () => this.sendEvent(new TerminatedEvent()),
+    }, args.maxInstructions ?? Number.MAX_SAFE_INTEGER);
+    this.stopOnEntry = args.stopOnEntry ?? false;
+    this.sendResponse(response);
+    // Configuration requests (breakpoints) need the program: invite them only now.
+    this.sendEvent(new InitializedEvent());
   }
 
   protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
     this.sendResponse(response);
-    if (this.stopOnEntry) this.sendEvent(new StoppedEvent('entry', 1));
-    else this.resume();
+    if (!this.run) return;
+    if (this.stopOnEntry) this.onStopped('entry', 0);
+    else this.resume(() => this.run!.continue());
   }
 
-  protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
-    const harts = this.machine?.harts ?? [];
-    response.body = { threads: harts.map((h, i) => new Thread(i + 1, `hart ${i} (${'US?M'[h.priv] ?? '?'}-mode)`)) };
+  // --- Breakpoints.
+
+  protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
+    response.body = { breakpoints: sourceBreakpoints(this.need(), this.bps, argsOf('setBreakpoints', args), (l) => this.convertClientLineToDebugger(l), (l) => this.convertDebuggerLineToClient(l)) };
+    this.run!.syncBreakpoints();
     this.sendResponse(response);
   }
 
-  protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
-    // Thread ids are hart numbers + 1: some DAP clients treat id 0 as 'no thread'.
-    const hart = this.machine?.harts[args.threadId - 1];
-    if (!hart) return this.fail(response, 1005, `no hart with thread id ${args.threadId}`);
-    const pc = hart.pc >>> 0;
-    const frame = new StackFrame(0, this.symbolize(pc)) as DebugProtocol.StackFrame;
-    frame.instructionPointerReference = `0x${pc.toString(16)}`;
-    response.body = { stackFrames: [frame], totalFrames: 1 };
+  protected override breakpointLocationsRequest(response: DebugProtocol.BreakpointLocationsResponse, args: DebugProtocol.BreakpointLocationsArguments): void {
+    const a = argsOf('breakpointLocations', args);
+    const source = a.source;
+    if (source === null || typeof source !== 'object') fail("'breakpointLocations': argument 'source' must be an object with a 'path'");
+    const file = str('breakpointLocations', source as Record<string, unknown>, 'path');
+    const from = this.convertClientLineToDebugger(int('breakpointLocations', a, 'line'));
+    const to = a.endLine === undefined ? from : this.convertClientLineToDebugger(int('breakpointLocations', a, 'endLine'));
+    const lines = this.need().info?.linesWithCode(file, from, to) ?? [];
+    response.body = { breakpoints: lines.map((l) => ({ line: this.convertDebuggerLineToClient(l) })) };
     this.sendResponse(response);
   }
 
-  protected override scopesRequest(response: DebugProtocol.ScopesResponse): void {
-    response.body = { scopes: [] };
+  protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
+    response.body = { breakpoints: functionBreakpoints(this.need(), this.bps, argsOf('setFunctionBreakpoints', args)) };
+    this.run!.syncBreakpoints();
     this.sendResponse(response);
   }
 
-  protected override continueRequest(response: DebugProtocol.ContinueResponse): void {
+  protected override setInstructionBreakpointsRequest(response: DebugProtocol.SetInstructionBreakpointsResponse, args: DebugProtocol.SetInstructionBreakpointsArguments): void {
+    response.body = { breakpoints: instructionBreakpoints(this.need(), this.bps, argsOf('setInstructionBreakpoints', args)) };
+    this.run!.syncBreakpoints();
+    this.sendResponse(response);
+  }
+
+  protected override dataBreakpointInfoRequest(response: DebugProtocol.DataBreakpointInfoResponse, args: DebugProtocol.DataBreakpointInfoArguments): void {
+    const a = argsOf('dataBreakpointInfo', args);
+    const hart = a.frameId === undefined ? 0 : this.frameOf('dataBreakpointInfo', a).hart;
+    response.body = dataBreakpointInfo(this.need(), a, hart);
+    this.sendResponse(response);
+  }
+
+  protected override setDataBreakpointsRequest(response: DebugProtocol.SetDataBreakpointsResponse, args: DebugProtocol.SetDataBreakpointsArguments): void {
+    response.body = { breakpoints: setDataBreakpoints(this.need(), argsOf('setDataBreakpoints', args)) };
+    this.sendResponse(response);
+  }
+
+  // --- Execution control.
+
+  protected override continueRequest(response: DebugProtocol.ContinueResponse, args: DebugProtocol.ContinueArguments): void {
+    argsOf('continue', args);
+    this.needStopped();
     response.body = { allThreadsContinued: true };
     this.sendResponse(response);
-    this.resume();
+    this.resume(() => this.run!.continue());
   }
 
-  protected override pauseRequest(response: DebugProtocol.PauseResponse): void {
-    if (this.running) this.pauseRequested = true;
+  protected override nextRequest(response: DebugProtocol.NextResponse, args: DebugProtocol.NextArguments): void {
+    this.stepRequest(response, 'next', args, 'next');
+  }
+
+  protected override stepInRequest(response: DebugProtocol.StepInResponse, args: DebugProtocol.StepInArguments): void {
+    this.stepRequest(response, 'stepIn', args, 'in');
+  }
+
+  protected override stepOutRequest(response: DebugProtocol.StepOutResponse, args: DebugProtocol.StepOutArguments): void {
+    this.stepRequest(response, 'stepOut', args, 'out');
+  }
+
+  private stepRequest(response: DebugProtocol.Response, command: string, raw: unknown, mode: StepMode): void {
+    const a = argsOf(command, raw);
+    const hart = this.hartOf(command, a);
+    this.needStopped();
+    const granularity = a.granularity ?? 'statement';
+    if (granularity !== 'statement' && granularity !== 'line' && granularity !== 'instruction') {
+      fail(`'${command}': granularity must be 'statement', 'line' or 'instruction', got ${JSON.stringify(granularity)}`);
+    }
+    this.sendResponse(response);
+    const m: StepMode = granularity === 'instruction' && mode !== 'out' ? 'instruction' : mode;
+    this.resume(() => this.run!.step(hart, m));
+  }
+
+  protected override pauseRequest(response: DebugProtocol.PauseResponse, args: DebugProtocol.PauseArguments): void {
+    argsOf('pause', args);
+    this.need();
+    this.run!.pause();
     this.sendResponse(response);
   }
 
   protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
-    this.pauseRequested = true;
-    this.finish();
+    this.end();
     this.sendResponse(response);
   }
 
   protected override disconnectRequest(response: DebugProtocol.DisconnectResponse): void {
-    this.pauseRequested = true;
-    this.finished = true;
+    this.run?.stop();
     this.sendResponse(response);
   }
 
-  private resume(): void {
-    if (this.running || this.finished || !this.machine) return;
-    this.running = true;
-    this.pauseRequested = false;
-    setImmediate(() => this.slice());
+  private end(): void {
+    if (this.run && !this.run.finished) {
+      this.run.stop();
+      this.sendEvent(new TerminatedEvent());
+    }
   }
 
-  /** Runs one slice, then yields to the event loop so that pause and disconnect are heard. */
-  private slice(): void {
-    const m = this.machine!;
-    if (this.finished) return;
-    if (this.pauseRequested) {
-      this.running = false;
-      this.sendEvent(new StoppedEvent('pause', 1));
-      return;
-    }
-    const budget = Math.min(SLICE, this.maxInstructions - m.instret);
-    if (budget <= 0) {
-      this.sendEvent(new OutputEvent(`vmscope: stopped after ${m.instret} instructions (launch attribute 'maxInstructions')\n`, 'console'));
-      return this.finish();
-    }
-    const stop = m.run(budget);
-    if (stop.kind === 'exit') {
-      this.sendEvent(new ExitedEvent(stop.code));
-      return this.finish();
-    }
-    if (stop.kind === 'fault') {
-      this.sendEvent(new OutputEvent(`vmscope: emulator fault: ${stop.message}\n`, 'stderr'));
-      return this.finish();
-    }
-    setImmediate(() => this.slice());
+  private resume(go: () => void): void {
+    this.stacks.clear();
+    this.vars?.reset();
+    go();
   }
 
-  private finish(): void {
-    if (this.finished) return;
-    this.finished = true;
-    this.running = false;
-    this.sendEvent(new TerminatedEvent());
+  private onStopped(kind: StopKind, hart: number, opts?: { ids?: number[]; text?: string }): void {
+    this.stacks.clear();
+    this.vars?.reset();
+    const e = new StoppedEvent(kind, threadOfHart(hart), opts?.text) as DebugProtocol.StoppedEvent;
+    e.body.allThreadsStopped = true;
+    if (opts?.ids?.length) e.body.hitBreakpointIds = opts.ids;
+    this.sendEvent(e);
   }
 
-  private symbolize(pc: number): string {
-    let best: { name: string; value: number } | undefined;
-    for (const s of this.image?.symbols ?? []) {
-      if (s.type === 'func' && s.value <= pc && pc < s.value + Math.max(s.size, 1) && (!best || s.value > best.value)) best = s;
+  // --- State: threads, stacks, variables.
+
+  protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
+    const harts = this.target?.machine.harts ?? [];
+    response.body = { threads: harts.map((h, i) => new Thread(threadOfHart(i), `hart ${i}: ${PRIV[h.priv] ?? '?'}-mode`)) };
+    this.sendResponse(response);
+  }
+
+  private stackOf(hart: number): Frame[] {
+    let s = this.stacks.get(hart);
+    if (!s) {
+      const t = this.need();
+      const h = t.machine.harts[hart]!;
+      s = unwind(t.info, h.pc, h.x, (addr) => t.read(addr, 4));
+      this.stacks.set(hart, s);
     }
-    const where = `0x${pc.toString(16).padStart(8, '0')}`;
-    return best ? `${best.name}+0x${(pc - best.value).toString(16)} (${where})` : where;
+    return s;
   }
 
-  private fail(response: DebugProtocol.Response, id: number, message: string): void {
-    this.sendErrorResponse(response, { id, format: message, showUser: true });
+  protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
+    const a = argsOf('stackTrace', args);
+    const hart = this.hartOf('stackTrace', a);
+    this.needStopped();
+    const t = this.need();
+    const frames = this.stackOf(hart);
+    const start = int('stackTrace', a, 'startFrame', 0);
+    const levels = int('stackTrace', a, 'levels', 0);
+    const slice = frames.slice(Math.max(0, start), levels > 0 ? Math.max(0, start) + levels : undefined);
+    response.body = {
+      totalFrames: frames.length,
+      stackFrames: slice.map((f, k) => {
+        const index = Math.max(0, start) + k;
+        // Caller frames: describe the call instruction, just before the return address.
+        const where = index === 0 ? f.pc : f.pc - 1;
+        const src = t.source(where);
+        const name = t.functionName(where) ?? `0x${f.pc.toString(16).padStart(8, '0')}`;
+        const frame: DebugProtocol.StackFrame = {
+          id: hart * FRAME_STRIDE + index + 1,
+          name,
+          line: src ? this.convertDebuggerLineToClient(src.line) : 0,
+          column: src ? this.convertDebuggerColumnToClient(src.column) : 0,
+          instructionPointerReference: `0x${f.pc.toString(16).padStart(8, '0')}`,
+        };
+        if (src) frame.source = src.source;
+        else frame.presentationHint = 'subtle';
+        return frame;
+      }),
+    };
+    this.sendResponse(response);
+  }
+
+  /** Hart and frame of `frameId`; an error response when there is no such frame. */
+  private frameOf(command: string, a: Record<string, unknown>): { hart: number; index: number; frame: Frame } {
+    const id = int(command, a, 'frameId');
+    const t = this.need();
+    const hart = Math.floor((id - 1) / FRAME_STRIDE);
+    const index = (id - 1) % FRAME_STRIDE;
+    if (id < 1 || hart >= t.machine.harts.length) fail(`'${command}': no stack frame with id ${id}`, ERR.unknownReference);
+    this.needStopped();
+    const frame = this.stackOf(hart)[index];
+    if (!frame) fail(`'${command}': no stack frame with id ${id} (the stack of hart ${hart} has ${this.stackOf(hart).length} frames)`, ERR.unknownReference);
+    return { hart, index, frame };
+  }
+
+  protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
+    const { hart, index, frame } = this.frameOf('scopes', argsOf('scopes', args));
+    response.body = { scopes: this.vars!.scopes(hart, index, frame.regs, frame.pc) };
+    this.sendResponse(response);
+  }
+
+  protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
+    const a = argsOf('variables', args);
+    const ref = int('variables', a, 'variablesReference');
+    this.need();
+    const vars = this.vars!.variables(ref);
+    if (vars === undefined) fail(`'variables': no variables with reference ${ref} (references last until the program runs again)`, ERR.unknownReference);
+    response.body = { variables: vars };
+    this.sendResponse(response);
+  }
+
+  protected override setVariableRequest(response: DebugProtocol.SetVariableResponse, args: DebugProtocol.SetVariableArguments): void {
+    const a = argsOf('setVariable', args);
+    const ref = int('setVariable', a, 'variablesReference');
+    const name = str('setVariable', a, 'name');
+    const text = str('setVariable', a, 'value');
+    const t = this.need();
+    this.needStopped();
+    response.body = { value: this.vars!.set(t, ref, name, text) };
+    this.stacks.clear();
+    this.sendResponse(response);
+  }
+
+  protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
+    const a = argsOf('evaluate', args);
+    const expression = str('evaluate', a, 'expression');
+    const t = this.need();
+    let ctx = t.evalContext(0);
+    if (a.frameId !== undefined) {
+      const { hart, frame } = this.frameOf('evaluate', a);
+      ctx = t.evalContext(hart, frame.regs, frame.pc);
+    }
+    try {
+      const r = evaluate(expression, ctx);
+      const ref = r.address ?? r.value >>> 0;
+      response.body = { result: formatValue(r.value), variablesReference: 0, type: r.signed ? 'int32' : 'uint32' };
+      if (t.read(ref, 1) !== undefined) response.body.memoryReference = physRef(ref);
+    } catch (e) {
+      if (e instanceof EvalError) fail(`${expression}: ${e.message}`, ERR.evaluate);
+      throw e;
+    }
+    this.sendResponse(response);
+  }
+
+  // --- Memory and disassembly.
+
+  protected override readMemoryRequest(response: DebugProtocol.ReadMemoryResponse, args: DebugProtocol.ReadMemoryArguments): void {
+    response.body = readMemory(this.need(), argsOf('readMemory', args));
+    this.sendResponse(response);
+  }
+
+  protected override writeMemoryRequest(response: DebugProtocol.WriteMemoryResponse, args: DebugProtocol.WriteMemoryArguments): void {
+    response.body = writeMemory(this.need(), argsOf('writeMemory', args));
+    this.stacks.clear();
+    this.sendResponse(response);
+  }
+
+  protected override disassembleRequest(response: DebugProtocol.DisassembleResponse, args: DebugProtocol.DisassembleArguments): void {
+    const a = argsOf('disassemble', args);
+    const ref = parseMemoryReference(a.memoryReference);
+    if (typeof ref === 'string') fail(`'disassemble': ${ref}`);
+    const count = int('disassemble', a, 'instructionCount');
+    if (count < 0 || count > 10_000) fail(`'disassemble': instructionCount must be 0..10000, got ${count}`);
+    const base = (ref.address + int('disassemble', a, 'offset', 0)) >>> 0;
+    const resolve = a.resolveSymbols === undefined ? true : a.resolveSymbols === true;
+    response.body = { instructions: disassembleRange(this.need(), base, int('disassemble', a, 'instructionOffset', 0), count, resolve) };
+    this.sendResponse(response);
+  }
+
+  // --- Helpers.
+
+  private need(): Target {
+    if (!this.target) fail('no program is loaded yet: send a launch request first', ERR.noProgram);
+    return this.target;
+  }
+
+  private needStopped(): void {
+    this.need();
+    if (this.run!.finished) fail('the program has ended', ERR.notStopped);
+    if (this.run!.running) fail('the machine is running: pause it first', ERR.notStopped);
+  }
+
+  private hartOf(command: string, a: Record<string, unknown>): number {
+    const id = int(command, a, 'threadId');
+    const hart = hartOfThread(id);
+    if (!this.need().machine.harts[hart]) fail(`'${command}': no hart with thread id ${id} (threads are harts, ids 1..${this.need().machine.harts.length})`, ERR.noSuchThread);
+    return hart;
   }
 }

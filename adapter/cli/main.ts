@@ -1,6 +1,7 @@
 /** The `vmscope` command line: dispatches to one module per subcommand. */
 import * as fs from 'node:fs';
 import { EXIT } from './exit-codes';
+import { VmscopeSession } from '../session';
 import { objdumpCommand } from './objdump';
 import { runCommand, RUN_USAGE } from './run';
 
@@ -9,6 +10,7 @@ const USAGE = `vmscope: debug and visualize virtual machines on an emulated RISC
 usage: vmscope <command> [arguments]
   run FILE.elf [options]   run a bare-metal RV32 program on the emulated QEMU-virt machine
   objdump FILE.elf         disassemble, as riscv64-unknown-elf-objdump -d prints it
+  dap                      the debug adapter (Debug Adapter Protocol) over stdin/stdout
   help                     this text
 
 ${RUN_USAGE}`;
@@ -47,6 +49,15 @@ function main(argv: string[]): number {
     }
     case 'objdump':
       return objdumpCommand(rest, { readFile: (p) => fs.readFileSync(p), out: (s) => process.stdout.write(s), err });
+    case 'dap': {
+      // The session keeps the process alive through stdin; the launch request names the program.
+      if (rest.length > 0) {
+        err(`vmscope dap: takes no arguments (the program comes with the launch request), got '${rest.join(' ')}'`);
+        return EXIT.usage;
+      }
+      new VmscopeSession().start(process.stdin, process.stdout);
+      return 0;
+    }
     case 'help':
     case '--help':
     case '-h':
@@ -56,7 +67,7 @@ function main(argv: string[]): number {
       err(USAGE);
       return EXIT.usage;
     default:
-      err(`vmscope: unknown command '${command}' (commands: run, objdump, help)`);
+      err(`vmscope: unknown command '${command}' (commands: run, objdump, dap, help)`);
       return EXIT.usage;
   }
 }

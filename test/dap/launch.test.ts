@@ -39,7 +39,7 @@ describe('debug adapter: launch and run', () => {
       dc.waitForEvent('stopped'),
     ]);
     const threads = await dc.threadsRequest();
-    expect(threads.body.threads.map((t) => t.name)).toEqual(['hart 0 (M-mode)', 'hart 1 (M-mode)']);
+    expect(threads.body.threads.map((t) => t.name)).toEqual(['hart 0: M-mode', 'hart 1: M-mode']);
     const st = await dc.stackTraceRequest({ threadId: 1 });
     expect(st.body.stackFrames[0].instructionPointerReference).toBe('0x80000000');
     expect(st.body.stackFrames[0].name).toMatch(/_start|0x80000000/);

@@ -1,0 +1,127 @@
+/**
+ * Scopes and variables of a stopped hart: "Registers" (pc, privilege, x0..x31 by ABI name) and
+ * "CSRs" grouped by privilege level, with decoded fields for mstatus, mcause, mip, mie, satp and
+ * their S-mode views. References live until the machine runs again.
+ */
+import { Handles, Scope } from '@vscode/debugadapter';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { Machine } from '../emulator/api';
+import { ABI_NAMES } from '../emulator/isa/registers';
+import { causeName, CSR_FIELDS, csrGroup, fieldValue } from './csr-fields';
+import { evaluate, formatValue, registerNumber } from './expressions';
+import { ERR } from './protocol';
+import type { Target } from './target';
+import { fail } from './validate';
+
+type Container =
+  | { kind: 'registers'; hart: number; frame: number; regs: Int32Array; pc: number }
+  | { kind: 'csrs'; hart: number }
+  | { kind: 'csrGroup'; hart: number; group: string }
+  | { kind: 'csrFields'; hart: number; csr: number };
+
+const PRIV_NAMES = ['U', 'S', '?', 'M'];
+
+export class Variables {
+  private handles = new Handles<Container>();
+  private static readonly csrNames = Machine.csrNames();
+
+  constructor(private readonly machine: Machine) {}
+
+  /** Forget every reference (the machine is about to run). */
+  reset(): void {
+    this.handles.reset();
+  }
+
+  get(ref: number): Container | undefined {
+    return this.handles.get(ref);
+  }
+
+  scopes(hart: number, frame: number, regs: Int32Array, pc: number): DebugProtocol.Scope[] {
+    const regScope = new Scope(frame === 0 ? 'Registers' : `Registers (frame ${frame}, as unwound)`, this.handles.create({ kind: 'registers', hart, frame, regs, pc }), false);
+    (regScope as DebugProtocol.Scope).presentationHint = 'registers';
+    const out: DebugProtocol.Scope[] = [regScope];
+    if (frame === 0) out.push(new Scope('CSRs', this.handles.create({ kind: 'csrs', hart }), false));
+    return out;
+  }
+
+  variables(ref: number): DebugProtocol.Variable[] | undefined {
+    const c = this.handles.get(ref);
+    if (c === undefined) return undefined;
+    const readOnly = (v: DebugProtocol.Variable): DebugProtocol.Variable => ({ ...v, presentationHint: { attributes: ['readOnly'] } });
+    switch (c.kind) {
+      case 'registers': {
+        const h = this.machine.harts[c.hart]!;
+        const ro = c.frame !== 0;
+        const mk = (v: DebugProtocol.Variable) => (ro ? readOnly(v) : v);
+        return [
+          mk({ name: 'pc', value: formatValue(c.pc), variablesReference: 0, evaluateName: 'pc', memoryReference: `phys:0x${(c.pc >>> 0).toString(16).padStart(8, '0')}` }),
+          readOnly({ name: 'priv', value: `${PRIV_NAMES[h.priv] ?? '?'}-mode`, variablesReference: 0 }),
+          ...ABI_NAMES.map((n, i) => mk({ name: n, type: `x${i}`, value: formatValue(c.regs[i]!), variablesReference: 0, evaluateName: n })),
+        ];
+      }
+      case 'csrs': {
+        const groups = new Set<string>();
+        for (const n of Variables.csrNames.keys()) groups.add(csrGroup(n));
+        return ['machine', 'supervisor', 'user', 'hypervisor'].filter((g) => groups.has(g as ReturnType<typeof csrGroup>))
+          .map((g) => readOnly({ name: g, value: '', variablesReference: this.handles.create({ kind: 'csrGroup', hart: c.hart, group: g }) }));
+      }
+      case 'csrGroup': {
+        const out: DebugProtocol.Variable[] = [];
+        for (const [num, name] of [...Variables.csrNames].sort((a, b) => a[0] - b[0])) {
+          if (csrGroup(num) !== c.group) continue;
+          const v = this.machine.readCsr(c.hart, num);
+          if (v === undefined) continue;
+          const fields = CSR_FIELDS.get(num);
+          const cause = num === 0x342 || num === 0x142 ? causeName(v) : undefined;
+          out.push({
+            name,
+            value: formatValue(v) + (cause ? ` ${cause}` : ''),
+            type: `csr 0x${num.toString(16).padStart(3, '0')}`,
+            evaluateName: name,
+            variablesReference: fields ? this.handles.create({ kind: 'csrFields', hart: c.hart, csr: num }) : 0,
+          });
+        }
+        return out;
+      }
+      case 'csrFields': {
+        const v = this.machine.readCsr(c.hart, c.csr) ?? 0;
+        return (CSR_FIELDS.get(c.csr) ?? []).map((f) => {
+          const fv = fieldValue(v, f);
+          const what = f.describe?.(fv);
+          const bits = f.width === 1 ? `[${f.lsb}]` : `[${f.lsb + f.width - 1}:${f.lsb}]`;
+          return readOnly({ name: f.name, value: `${f.width > 4 ? `0x${fv.toString(16)}` : fv}${what ? ` (${what})` : ''}`, type: `bits ${bits}`, variablesReference: 0 });
+        });
+      }
+    }
+  }
+
+  /** setVariable: a register of the top frame or a CSR; returns the value it now has. */
+  set(t: Target, ref: number, name: string, text: string): string {
+    const c = this.handles.get(ref);
+    if (c === undefined) fail(`'setVariable': no variables with reference ${ref}`, ERR.unknownReference);
+    if (c.kind === 'registers' && c.frame !== 0) fail("'setVariable': registers of outer frames are read-only; select the top frame");
+    if (c.kind !== 'registers' && c.kind !== 'csrGroup') fail(`'setVariable': '${name}' is read-only (set the whole register instead)`);
+    let value: number;
+    try {
+      value = evaluate(text, t.evalContext(c.hart)).value;
+    } catch (e) {
+      fail(`'setVariable': cannot use '${text}' as a value: ${(e as Error).message}`, ERR.evaluate);
+    }
+    const h = this.machine.harts[c.hart]!;
+    if (c.kind === 'registers') {
+      if (name === 'pc') {
+        h.pc = value >>> 0;
+        return formatValue(h.pc);
+      }
+      const reg = registerNumber(name);
+      if (reg === undefined) fail(`'setVariable': no register '${name}'`);
+      if (reg === 0) fail("'setVariable': x0 (zero) is hard-wired to 0");
+      this.machine.setReg(c.hart, reg, value);
+      return formatValue(h.x[reg]!);
+    }
+    const num = [...Variables.csrNames].find(([, n]) => n === name)?.[0];
+    if (num === undefined || !this.machine.writeCsr(c.hart, num, value >>> 0)) fail(`'setVariable': no CSR '${name}'`);
+    // WARL fields may not take every value: answer with what the CSR holds now.
+    return formatValue(this.machine.readCsr(c.hart, num) ?? 0);
+  }
+}

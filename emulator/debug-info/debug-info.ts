@@ -1,0 +1,224 @@
+/**
+ * Debug information of one ELF: line table (pc <-> file:line), call frame information and function
+ * ranges. Pure: bytes and the loaded image in, queries out. Missing or damaged sections leave the
+ * corresponding queries empty and add a warning; they never make loading fail.
+ */
+import type { ElfImage } from '../loader/elf';
+import { CallFrameInfo, parseFrameSection, type Fde } from './frame';
+import { parseLineSection, type LineRow } from './line';
+import { DwarfError } from './reader';
+import { parseUnits, type Subprogram } from './units';
+import { debugSections, sectionAddress } from './sections';
+
+export interface SourceLine {
+  file: string;
+  line: number;
+  column: number;
+  /** Start address of the line-table row covering the pc. */
+  address: number;
+  isStmt: boolean;
+}
+
+export interface FunctionRange {
+  name: string;
+  start: number;
+  /** First address after the function. */
+  end: number;
+}
+
+/** One address range of the line table: [start, end) belongs to `row`. */
+interface Span {
+  start: number;
+  end: number;
+  row: LineRow;
+}
+
+export class DebugInfo {
+  readonly warnings: string[] = [];
+  /** Every row of every line program, in program order. */
+  readonly rows: LineRow[] = [];
+  /** Files that have line rows, as recorded. */
+  readonly files: string[];
+  readonly cfi: CallFrameInfo;
+  readonly functions: FunctionRange[];
+  private readonly spans: Span[] = [];
+  private readonly stmtStarts = new Set<number>();
+
+  constructor(bytes: Uint8Array, image: ElfImage) {
+    const sec = debugSections(bytes, image);
+    const strings = { str: sec.get('.debug_str'), lineStr: sec.get('.debug_line_str') };
+    // Compilation directories (DWARF 4 line tables need them) and subprogram ranges.
+    const compDirs = new Map<number, string>();
+    let subprograms: Subprogram[] = [];
+    const infoSec = sec.get('.debug_info');
+    const abbrev = sec.get('.debug_abbrev');
+    if (infoSec !== undefined && abbrev !== undefined) {
+      try {
+        const parsed = parseUnits(infoSec, abbrev, strings);
+        for (const u of parsed.units) if (u.stmtList !== undefined && u.compDir !== undefined) compDirs.set(u.stmtList, u.compDir);
+        subprograms = parsed.subprograms;
+      } catch (e) {
+        if (!(e instanceof DwarfError)) throw e;
+        this.warnings.push(e.message);
+      }
+    }
+    const line = sec.get('.debug_line');
+    if (line !== undefined) {
+      try {
+        for (const p of parseLineSection(line, strings, compDirs)) this.rows.push(...p.rows);
+      } catch (e) {
+        if (!(e instanceof DwarfError)) throw e;
+        this.warnings.push(e.message);
+      }
+    }
+    this.files = [...new Set(this.rows.filter((r) => !r.endSequence).map((r) => r.file))];
+    this.buildSpans();
+
+    const fdes: Fde[] = [];
+    for (const [name, isEh] of [['.debug_frame', false], ['.eh_frame', true]] as const) {
+      const s = sec.get(name);
+      if (s === undefined) continue;
+      try {
+        fdes.push(...parseFrameSection(s, isEh, sectionAddress(image, name)));
+      } catch (e) {
+        if (!(e instanceof DwarfError)) throw e;
+        this.warnings.push(e.message);
+      }
+    }
+    this.cfi = new CallFrameInfo(fdes);
+
+    // Functions: sized symbols, plus DWARF subprograms that no symbol covers.
+    const fromSymbols = image.symbols
+      .filter((s) => s.type === 'func' && s.size > 0)
+      .map((s) => ({ name: s.name, start: s.value >>> 0, end: (s.value + s.size) >>> 0 }));
+    const covered = (pc: number) => fromSymbols.some((f) => f.start <= pc && pc < f.end);
+    const fromDwarf = subprograms.filter((p) => !covered(p.low)).map((p) => ({ name: p.name, start: p.low, end: p.high }));
+    this.functions = [...fromSymbols, ...fromDwarf].sort((a, b) => a.start - b.start);
+  }
+
+  private buildSpans(): void {
+    let seq: LineRow[] = [];
+    for (const r of this.rows) {
+      seq.push(r);
+      if (!r.endSequence) continue;
+      for (let i = 0; i + 1 < seq.length; i++) {
+        const row = seq[i]!;
+        const next = seq[i + 1]!;
+        if (row.isStmt) this.stmtStarts.add(row.address);
+        // Several rows at one address: the last one describes the instruction there.
+        if (next.address > row.address) this.spans.push({ start: row.address, end: next.address, row });
+      }
+      seq = [];
+    }
+    this.spans.sort((a, b) => a.start - b.start);
+  }
+
+  /** The source line of the instruction at `pc`. */
+  lineAt(pc: number): SourceLine | undefined {
+    pc >>>= 0;
+    let lo = 0;
+    let hi = this.spans.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const s = this.spans[mid]!;
+      if (pc < s.start) hi = mid - 1;
+      else if (pc >= s.end) lo = mid + 1;
+      else return { file: s.row.file, line: s.row.line, column: s.row.column, address: s.start, isStmt: s.row.isStmt };
+    }
+    return undefined;
+  }
+
+  /** True when a line-table row that is a recommended breakpoint location (is_stmt) starts at `pc`. */
+  isStatementStart(pc: number): boolean {
+    return this.stmtStarts.has(pc >>> 0);
+  }
+
+  /**
+   * The files of the line table that `path` names: the same path, else the same trailing path
+   * components (a program built elsewhere, or a relative name), longest match first.
+   */
+  matchFiles(path: string): string[] {
+    const norm = (p: string) => p.replace(/\\/g, '/').split('/').filter((c) => c !== '' && c !== '.');
+    const want = norm(path);
+    let best = 0;
+    let out: string[] = [];
+    for (const f of this.files) {
+      const have = norm(f);
+      let n = 0;
+      while (n < want.length && n < have.length && want[want.length - 1 - n] === have[have.length - 1 - n]) n++;
+      if (n === 0) continue;
+      if (n > best) {
+        best = n;
+        out = [f];
+      } else if (n === best) {
+        out.push(f);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Where a breakpoint on `file`:`line` goes: the first line at or after `line` that has code (as
+   * debuggers move a breakpoint on a blank line down), and per function the lowest is_stmt address
+   * of that line. Undefined when no later line of the file has code.
+   */
+  breakpointLocations(file: string, line: number): { line: number; addresses: number[] } | undefined {
+    const files = new Set(this.matchFiles(file));
+    if (files.size === 0) return undefined;
+    let actual = Infinity;
+    for (const r of this.rows) {
+      if (!r.endSequence && r.isStmt && files.has(r.file) && r.line >= line && r.line < actual) actual = r.line;
+    }
+    if (actual === Infinity) return undefined;
+    const perFunction = new Map<string, number>();
+    for (const s of this.spans) {
+      const r = s.row;
+      if (!r.isStmt || r.line !== actual || !files.has(r.file)) continue;
+      const key = this.functionAt(s.start)?.name ?? `@${s.start}`;
+      const prev = perFunction.get(key);
+      if (prev === undefined || s.start < prev) perFunction.set(key, s.start);
+    }
+    if (perFunction.size === 0) return undefined;
+    return { line: actual, addresses: [...perFunction.values()].sort((a, b) => a - b) };
+  }
+
+  /**
+   * Where a function's body starts (GDB's breakpoint address for a function): the first statement
+   * on a line other than the function's first line, or the function's start without one.
+   */
+  bodyStart(fn: FunctionRange): number {
+    const first = this.lineAt(fn.start);
+    if (first === undefined) return fn.start;
+    for (const s of this.spans) {
+      if (s.start < fn.start || !s.row.isStmt) continue;
+      if (s.start >= fn.end) break;
+      if (s.row.line !== first.line) return s.start;
+    }
+    return fn.start;
+  }
+
+  /** Lines from `from` to `to` (inclusive) of `file` that have a statement (where breakpoints can go). */
+  linesWithCode(file: string, from: number, to: number): number[] {
+    const files = new Set(this.matchFiles(file));
+    const out = new Set<number>();
+    for (const r of this.rows) {
+      if (!r.endSequence && r.isStmt && files.has(r.file) && r.line >= from && r.line <= to) out.add(r.line);
+    }
+    return [...out].sort((a, b) => a - b);
+  }
+
+  /** The function (symbol with a size) containing `pc`. */
+  functionAt(pc: number): FunctionRange | undefined {
+    pc >>>= 0;
+    let best: FunctionRange | undefined;
+    for (const f of this.functions) {
+      if (f.start > pc) break;
+      if (pc < f.end) best = f;
+    }
+    return best;
+  }
+
+  functionNamed(name: string): FunctionRange | undefined {
+    return this.functions.find((f) => f.name === name);
+  }
+}
