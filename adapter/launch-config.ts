@@ -17,6 +17,8 @@ export interface LaunchArguments {
   isa?: string;
   /** End the session after this many instructions. */
   maxInstructions?: number;
+  /** Source path prefixes as recorded in the debug information -> where they are on this machine. */
+  sourceFileMap?: Record<string, string>;
 }
 
 /** Returns the checked arguments, or a message naming the attribute at fault. */
@@ -46,6 +48,13 @@ export function validateLaunch(raw: Record<string, unknown> | undefined): Launch
   if (raw.isa !== undefined) {
     if (typeof raw.isa !== 'string') return "launch attribute 'isa' must be a string such as \"rv32imac_zicsr_zicntr\"";
     out.isa = raw.isa;
+  }
+  if (raw.sourceFileMap !== undefined) {
+    const m = raw.sourceFileMap;
+    if (m === null || typeof m !== 'object' || Array.isArray(m) || !Object.values(m).every((v) => typeof v === 'string')) {
+      return "launch attribute 'sourceFileMap' must map build paths to local folders, e.g. { \"/build/src\": \"${workspaceFolder}/src\" }";
+    }
+    out.sourceFileMap = m as Record<string, string>;
   }
   return out;
 }

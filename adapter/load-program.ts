@@ -9,6 +9,7 @@ import { ConfigError, DEFAULT_CONFIG, parseIsa, type MachineConfig } from '../em
 import { DebugInfo } from '../emulator/debug-info';
 import { ElfError, loadElf, type ElfImage } from '../emulator/loader/elf';
 import { validateLaunch, type LaunchArguments } from './launch-config';
+import { sourceResolver } from './source-paths';
 import { ERR } from './protocol';
 import { Target } from './target';
 import { fail } from './validate';
@@ -49,5 +50,5 @@ export function loadProgram(raw: unknown): LoadedProgram {
     if (e instanceof ConfigError) fail(`launch attribute 'isa': ${e.message}`, ERR.badIsa);
     throw e;
   }
-  return { args, program, target: new Target(machine, image, new DebugInfo(bytes, image)) };
+  return { args, program, target: new Target(machine, image, new DebugInfo(bytes, image, sourceResolver(program, args.sourceFileMap))) };
 }

@@ -44,7 +44,11 @@ export class DebugInfo {
   private readonly spans: Span[] = [];
   private readonly stmtStarts = new Set<number>();
 
-  constructor(bytes: Uint8Array, image: ElfImage) {
+  /**
+   * `mapPath` turns a file name as the compiler recorded it into where the source is now (the
+   * adapter looks on disk: a program built elsewhere and committed keeps its build paths).
+   */
+  constructor(bytes: Uint8Array, image: ElfImage, mapPath: (file: string) => string = (f) => f) {
     const sec = debugSections(bytes, image);
     const strings = { str: sec.get('.debug_str'), lineStr: sec.get('.debug_line_str') };
     // Compilation directories (DWARF 4 line tables need them) and subprogram ranges.
@@ -65,7 +69,15 @@ export class DebugInfo {
     const line = sec.get('.debug_line');
     if (line !== undefined) {
       try {
-        for (const p of parseLineSection(line, strings, compDirs)) this.rows.push(...p.rows);
+        const mapped = new Map<string, string>();
+        for (const p of parseLineSection(line, strings, compDirs)) {
+          for (const r of p.rows) {
+            let m = mapped.get(r.file);
+            if (m === undefined) mapped.set(r.file, (m = mapPath(r.file)));
+            r.file = m;
+          }
+          this.rows.push(...p.rows);
+        }
       } catch (e) {
         if (!(e instanceof DwarfError)) throw e;
         this.warnings.push(e.message);
