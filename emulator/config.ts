@@ -18,7 +18,7 @@ export interface MachineConfig {
 export const DEFAULT_CONFIG: MachineConfig = {
   harts: 1,
   ramMiB: 128,
-  isa: 'rv32imac_zicsr_zifencei_zicntr_zicbom',
+  isa: 'rv32imach_zicsr_zifencei_zicntr_zicbom',
   insnsPerTick: 100,
   quantum: 1000,
 };

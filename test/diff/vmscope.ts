@@ -18,13 +18,15 @@ export function hasVmscopeCli(): boolean {
 
 export interface VmscopeRunOptions extends RunOptions {
   maxInsns?: number;
+  /** Run the machine as configured by default (no --isa), as a user typing the command would. */
+  defaultIsa?: boolean;
 }
 
 export function vmscopeArgs(elf: string, opts: VmscopeRunOptions = {}): string[] {
   const args = [VMSCOPE_CLI, 'run', elf];
   if ((opts.harts ?? 1) !== 1) args.push('--harts', String(opts.harts));
   if (opts.maxInsns !== undefined) args.push('--max-insns', String(opts.maxInsns));
-  args.push('--isa', opts.h === true ? VMSCOPE_ISA_H : VMSCOPE_ISA); // the ISA the QEMU command has
+  if (!opts.defaultIsa) args.push('--isa', opts.h === true ? VMSCOPE_ISA_H : VMSCOPE_ISA); // the ISA the QEMU command has
   return args;
 }
 

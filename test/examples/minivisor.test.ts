@@ -83,7 +83,7 @@ describe.skipIf(!HAS_QEMU)('minivisor on QEMU (h=true)', () => {
 
 describe('minivisor on vmscope', () => {
   it.skipIf(!hypervisorAvailable)('prints minivisor.expected and exits 0', async () => {
-    expectSameRun(`node dist/cli.js run ${ELF}`, await runVmscope(ELF, { maxInsns: 100_000_000, timeoutMs: 120_000 }));
+    expectSameRun(`node dist/cli.js run ${ELF}`, await runVmscope(ELF, { maxInsns: 100_000_000, timeoutMs: 120_000, defaultIsa: true }));
   }, 180_000);
 });
 

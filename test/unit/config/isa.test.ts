@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, DEFAULT_CONFIG, parseIsa } from '../../../emulator/config';
 
-const MISA = { a: 1 << 0, c: 1 << 2, i: 1 << 8, m: 1 << 12, s: 1 << 18, u: 1 << 20, mxl32: 0x40000000 };
+const MISA = { a: 1 << 0, c: 1 << 2, h: 1 << 7, i: 1 << 8, m: 1 << 12, s: 1 << 18, u: 1 << 20, mxl32: 0x40000000 };
 
 describe('parseIsa', () => {
-  it('gives the default machine everything it has, and misa = MXL 32 + I M A C S U', () => {
+  it('gives the default machine everything it has, and misa = MXL 32 + I M A C H S U', () => {
     const sel = parseIsa(DEFAULT_CONFIG.isa);
-    expect(sel.misa).toBe((MISA.mxl32 | MISA.a | MISA.c | MISA.i | MISA.m | MISA.s | MISA.u) >>> 0);
-    expect([...sel.extensions].sort()).toEqual(['a', 'c', 'i', 'm', 'zicbom', 'zicntr', 'zicsr', 'zifencei']);
+    expect(sel.misa).toBe((MISA.mxl32 | MISA.a | MISA.c | MISA.h | MISA.i | MISA.m | MISA.s | MISA.u) >>> 0);
+    expect([...sel.extensions].sort()).toEqual(['a', 'c', 'h', 'i', 'm', 'zicbom', 'zicntr', 'zicsr', 'zifencei']);
   });
 
   it('implies Zicsr and Zifencei as ISA 2.2 strings do, and leaves the rest off', () => {
