@@ -2,6 +2,8 @@
 import * as fs from 'node:fs';
 import { EXIT } from './exit-codes';
 import { VmscopeSession } from '../session';
+import { asCommand, AS_USAGE } from './as';
+import { linkCommand, LINK_USAGE } from './link';
 import { objdumpCommand } from './objdump';
 import { runCommand, RUN_USAGE } from './run';
 
@@ -10,10 +12,16 @@ const USAGE = `vmscope: debug and visualize virtual machines on an emulated RISC
 usage: vmscope <command> [arguments]
   run FILE.elf [options]   run a bare-metal RV32 program on the emulated QEMU-virt machine
   objdump FILE.elf         disassemble, as riscv64-unknown-elf-objdump -d prints it
+  as FILE.S -o FILE.o      assemble (GNU as syntax and output)
+  link A.o B.o -o X.elf    link objects as GNU ld's default script lays them out
   dap                      the debug adapter (Debug Adapter Protocol) over stdin/stdout
   help                     this text
 
-${RUN_USAGE}`;
+${RUN_USAGE}
+
+${AS_USAGE}
+
+${LINK_USAGE}`;
 
 /**
  * Guest output, written through in lines: whole lines keep the number of system calls low, and a
@@ -49,6 +57,13 @@ function main(argv: string[]): number {
     }
     case 'objdump':
       return objdumpCommand(rest, { readFile: (p) => fs.readFileSync(p), out: (s) => process.stdout.write(s), err });
+    case 'as':
+      return asCommand(rest, {
+        readFile: (p) => fs.readFileSync(p), writeFile: (p, d) => fs.writeFileSync(p, d), exists: fs.existsSync,
+        cwd: process.cwd(), out: (s) => process.stdout.write(s), err,
+      });
+    case 'link':
+      return linkCommand(rest, { readFile: (p) => fs.readFileSync(p), writeFile: (p, d) => fs.writeFileSync(p, d), out: (s) => process.stdout.write(s), err });
     case 'dap': {
       // The session keeps the process alive through stdin; the launch request names the program.
       if (rest.length > 0) {
@@ -67,7 +82,7 @@ function main(argv: string[]): number {
       err(USAGE);
       return EXIT.usage;
     default:
-      err(`vmscope: unknown command '${command}' (commands: run, objdump, dap, help)`);
+      err(`vmscope: unknown command '${command}' (commands: run, objdump, as, link, dap, help)`);
       return EXIT.usage;
   }
 }
