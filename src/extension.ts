@@ -1,10 +1,13 @@
 /**
  * The vmscope extension host: the only code that imports 'vscode'. It hands debug sessions of type
  * `vmscope` to the adapter, inline by default, or to an adapter server on VMSCOPE_ADAPTER_PORT when
- * working on the adapter itself (.vscode/launch.json, "Extension + Adapter server").
+ * working on the adapter itself (.vscode/launch.json, "Extension + Adapter server"); it finds the
+ * program for F5 (configurations.ts) and drives the walkthrough (walkthrough.ts).
  */
 import * as vscode from 'vscode';
 import { VmscopeSession } from '../adapter/session';
+import { ConfigurationProvider, DynamicConfigurationProvider } from './configurations';
+import { registerWalkthrough } from './walkthrough';
 
 class AdapterFactory implements vscode.DebugAdapterDescriptorFactory {
   createDebugAdapterDescriptor(): vscode.ProviderResult<vscode.DebugAdapterDescriptor> {
@@ -14,21 +17,13 @@ class AdapterFactory implements vscode.DebugAdapterDescriptorFactory {
   }
 }
 
-/** F5 with no launch.json: debug the ELF in the active editor's folder, or ask for one. */
-class ConfigurationProvider implements vscode.DebugConfigurationProvider {
-  async resolveDebugConfiguration(_folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): Promise<vscode.DebugConfiguration | undefined> {
-    if (config.type && config.request && config.program) return config;
-    const picked = await vscode.window.showOpenDialog({ filters: { 'RISC-V ELF': ['elf'] }, canSelectMany: false, openLabel: 'Debug' });
-    if (!picked || picked.length === 0) return undefined;
-    return { type: 'vmscope', request: 'launch', name: 'vmscope: run ELF', program: picked[0].fsPath };
-  }
-}
-
 export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     vscode.debug.registerDebugAdapterDescriptorFactory('vmscope', new AdapterFactory()),
     vscode.debug.registerDebugConfigurationProvider('vmscope', new ConfigurationProvider()),
+    vscode.debug.registerDebugConfigurationProvider('vmscope', new DynamicConfigurationProvider(), vscode.DebugConfigurationProviderTriggerKind.Dynamic),
   );
+  registerWalkthrough(context);
 }
 
 export function deactivate(): void {}

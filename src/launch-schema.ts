@@ -1,0 +1,112 @@
+/**
+ * The `vmscope` debugger contribution of package.json (launch schema, initial configurations,
+ * snippets), defined once here and typed against the adapter's LaunchArguments, as vscode-js-debug
+ * does: a launch attribute added to adapter/launch-config.ts without a schema entry here (or one
+ * with the wrong JSON type) fails the type check. `node scripts/package.mjs --manifest` writes it
+ * into package.json; test/ui/manifest.test.ts fails when package.json is out of step.
+ *
+ * Pure data: no 'vscode' import, so the build script and the tests can load it.
+ */
+import type { LaunchArguments } from '../adapter/launch-config';
+
+/** The JSON-schema type that matches a TypeScript attribute type. */
+type JsonType<T> = T extends string ? 'string' : T extends boolean ? 'boolean' : T extends number ? 'integer' | 'number' : T extends object ? 'object' : never;
+
+interface Property<T> {
+  type: JsonType<T>;
+  /** Shown on hover and in completion; says what the value does and what is valid. */
+  markdownDescription: string;
+  default?: T;
+  minimum?: number;
+  maximum?: number;
+  examples?: T[];
+  /** For object-valued attributes: the schema of each value. */
+  additionalProperties?: { type: 'string' };
+}
+
+/** Every attribute of LaunchArguments, no more, no less. */
+export const launchProperties: { [K in keyof Required<LaunchArguments>]: Property<Required<LaunchArguments>[K]> } = {
+  program: {
+    type: 'string',
+    markdownDescription: 'Path of the RV32 ELF program to run (a bare-metal program for QEMU\'s `virt` board). Relative paths resolve against `cwd`. Build with `-g` for source breakpoints and stepping.',
+    default: '${workspaceFolder}/hello.elf',
+  },
+  cwd: {
+    type: 'string',
+    markdownDescription: 'Folder that a relative `program` path resolves against.',
+    default: '${workspaceFolder}',
+  },
+  stopOnEntry: {
+    type: 'boolean',
+    markdownDescription: 'Stop before the first instruction (at the ELF entry point) instead of running to the first breakpoint.',
+    default: false,
+  },
+  harts: {
+    type: 'integer',
+    markdownDescription: 'Number of harts (hardware threads, shown as threads in the Call Stack view), 1 to 8. All start at the ELF entry.',
+    default: 1,
+    minimum: 1,
+    maximum: 8,
+  },
+  ramMiB: {
+    type: 'integer',
+    markdownDescription: 'RAM size in MiB, mapped at `0x80000000`, 1 to 2048. RAM is allocated lazily, so a large value costs nothing until used.',
+    default: 128,
+    minimum: 1,
+    maximum: 2048,
+  },
+  isa: {
+    type: 'string',
+    markdownDescription: 'ISA string selecting the extensions the machine offers (and so `misa`), e.g. `rv32imac_zicsr_zicntr`; Zicsr and Zifencei are implied. Default: everything the machine has.',
+    examples: ['rv32imac_zicsr_zicntr', 'rv32imac_zicsr_zifencei_zicntr_zicbom'],
+  },
+  maxInstructions: {
+    type: 'integer',
+    markdownDescription: 'End the session after this many instructions (a guard against programs that never exit). Default: no limit.',
+    minimum: 1,
+  },
+  sourceFileMap: {
+    type: 'object',
+    markdownDescription: 'Where the sources are when the program was built elsewhere: build-path prefixes as the debug information records them, mapped to local folders, e.g. `{ "/build/src": "${workspaceFolder}/src" }`. Without it, vmscope looks for each recorded path\'s trailing components below the program\'s folder and its parents.',
+    additionalProperties: { type: 'string' },
+  },
+};
+
+export const requiredLaunchProperties: (keyof LaunchArguments)[] = ['program'];
+
+/** What "Add Configuration..." writes into a new launch.json. */
+export const initialConfigurations = [
+  {
+    type: 'vmscope',
+    request: 'launch',
+    name: 'vmscope: run program',
+    program: '${workspaceFolder}/hello.elf',
+  },
+];
+
+export const configurationSnippets = [
+  {
+    label: 'vmscope: launch an RV32 ELF',
+    description: 'Run a bare-metal RISC-V program on the vmscope machine',
+    body: { type: 'vmscope', request: 'launch', name: 'vmscope: ${1:program}', program: '^"\\${workspaceFolder}/${1:program}.elf"' },
+  },
+  {
+    label: 'vmscope: launch and stop on entry',
+    description: 'Stop at the first instruction of a RISC-V program',
+    body: { type: 'vmscope', request: 'launch', name: 'vmscope: ${1:program} (stop on entry)', program: '^"\\${workspaceFolder}/${1:program}.elf"', stopOnEntry: true },
+  },
+];
+
+/** The `contributes.debuggers` entry of package.json. */
+export function debuggerContribution() {
+  return {
+    type: 'vmscope',
+    label: 'vmscope (RISC-V)',
+    languages: ['asm', 'c'],
+    configurationAttributes: {
+      launch: { required: requiredLaunchProperties, properties: launchProperties },
+    },
+    initialConfigurations,
+    configurationSnippets,
+  };
+}
