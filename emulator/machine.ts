@@ -8,7 +8,9 @@
  * on the same instruction every run, and on a device write (the deadline may have moved).
  *
  * When every hart waits in WFI, the clock jumps to the next deadline. With no deadline at all nothing
- * can ever wake them (there is no host input yet), and run() stops with
+ * can ever wake them (there is no host input yet): harts with any interrupt pending in mip (enabled or
+ * not) then resume after their WFI (privileged spec 3.3.3 lets WFI complete for any reason; see
+ * resumeStuckWfi), and when no hart has anything pending run() stops with
  * { kind: 'fault', message: 'all harts wait for an interrupt that can never come' } instead of spinning.
  */
 import { CSRS } from './csr/defs';
@@ -56,6 +58,7 @@ export type StopReason =
 
 const hex = (v: number): string => `0x${(v >>> 0).toString(16).padStart(8, '0')}`;
 const PAUSED: StopReason = { kind: 'paused', message: 'paused' };
+const NEVER_WAKES = 'all harts wait for an interrupt that can never come';
 
 export interface MachineSnapshot {
   readonly harts: HartState[];
@@ -238,6 +241,26 @@ export class Machine {
     this.quantumLeft = this.config.quantum;
   }
 
+  /**
+   * Every hart waits in WFI and no device deadline exists: nothing can ever wake them. Harts with any
+   * interrupt pending in mip (enabled in mie or not) resume after their WFI as if it were a no-op, which
+   * privileged spec 3.3.3 allows ("Implementations are permitted to resume execution for any reason";
+   * Spike treats WFI as a NOP; the official rv32si-p-wfi test relies on it). QEMU 7.2 would hang here
+   * instead; everywhere else WFI waits as in QEMU (exec-sys.ts). Returns whether some
+   * hart resumed; false means no hart has anything pending at all (then run() reports the fault).
+   */
+  private resumeStuckWfi(): boolean {
+    let any = false;
+    for (const h of this.harts) {
+      if (h.wfi && h.mip !== 0) {
+        h.wfi = false;
+        h.markIrq();
+        any = true;
+      }
+    }
+    return any;
+  }
+
   private static waiting(h: Hart): boolean {
     return h.wfi && (h.mip & h.mie) === 0;
   }
@@ -268,7 +291,10 @@ export class Machine {
       const h = this.harts[this.current]!;
       if (Machine.waiting(h)) {
         if (this.harts.every(Machine.waiting)) {
-          if (this.deadline === Infinity) return { kind: 'fault', message: 'all harts wait for an interrupt that can never come' };
+          if (this.deadline === Infinity) {
+            if (this.resumeStuckWfi()) continue;
+            return { kind: 'fault', message: NEVER_WAKES };
+          }
           this.idle = this.deadline - this.retiredTotal; // jump the clock to the deadline
           this.updateDevices();
           continue;
@@ -326,8 +352,7 @@ export class Machine {
     for (const a of addrs) set.add(a >>> 0);
     const env = this.harts[0]!.env as { breakpoints: ReadonlySet<number> | null };
     env.breakpoints = set.size === 0 ? null : set;
-    this.code.bpOffsets = set.size === 0 ? null : new Set([...set].map((a) => a & 0xfff));
-    this.code.clear();
+    this.code.setDebugOffsets(set.size === 0 ? null : new Set([...set].map((a) => a & 0xfff)));
   }
 
   /** Data watchpoints on physical addresses; replaces the previous ones ([] removes all). */
@@ -358,9 +383,12 @@ export class Machine {
       if (this.vclock() >= this.deadline) this.updateDevices();
       if (this.harts.every(Machine.waiting)) {
         if (this.deadlineDirty) this.refreshDeadline();
-        if (this.deadline === Infinity) return { kind: 'fault', message: 'all harts wait for an interrupt that can never come' };
-        this.idle = this.deadline - this.retiredTotal; // as run() does: jump the clock to the deadline
-        this.updateDevices();
+        if (this.deadline === Infinity) {
+          if (!this.resumeStuckWfi()) return { kind: 'fault', message: NEVER_WAKES };
+        } else {
+          this.idle = this.deadline - this.retiredTotal; // as run() does: jump the clock to the deadline
+          this.updateDevices();
+        }
       }
       this.running = h;
       this.runningBase = h.retired;

@@ -120,6 +120,8 @@ export const CSR = {
   mcounteren: 0x306, menvcfg: 0x30a, mstatush: 0x310, menvcfgh: 0x31a, mcountinhibit: 0x320,
   mhpmevent3: 0x323, mscratch: 0x340, mepc: 0x341, mcause: 0x342, mtval: 0x343, mip: 0x344,
   pmpcfg0: 0x3a0, pmpaddr0: 0x3b0,
+  // Sdtrig (debug spec 5.7; QEMU 7.2 debug=true).
+  tselect: 0x7a0, tdata1: 0x7a1, tdata2: 0x7a2, tdata3: 0x7a3, tinfo: 0x7a4,
   mcycle: 0xb00, minstret: 0xb02, mhpmcounter3: 0xb03, mcycleh: 0xb80, minstreth: 0xb82, mhpmcounter3h: 0xb83,
 } as const;
 

@@ -39,6 +39,7 @@ import {
   SSTATUS_MASK,
 } from './bits';
 import { counterDefs, writeCountInhibit } from './counters';
+import { N_TRIGGERS, TINFO, tdata1Warl, triggersChanged } from '../hart/triggers';
 import { hypervisorDefs, readVsie, readVsip, writeVsie, writeVsip } from './hdefs';
 
 export interface CsrDef {
@@ -192,6 +193,30 @@ function supervisorDefs(): [number, CsrDef][] {
   ];
 }
 
+/**
+ * Sdtrig trigger CSRs (debug spec 5.7) with QEMU 7.2's WARL rules (emulator/hart/triggers.ts). They are
+ * M-mode CSRs (number bits 9:8 = 3); tdata1-3 act on the trigger tselect names.
+ */
+function triggerDefs(): [number, CsrDef][] {
+  const cur = (h: Hart): number => h.triggers.tselect;
+  return [
+    [CSR.tselect, plain('tselect', cur, (h, v) => { if (v >>> 0 < N_TRIGGERS) h.triggers.tselect = v; })],
+    [CSR.tdata1, plain('tdata1', (h) => h.triggers.tdata1[cur(h)]! >>> 0, (h, v) => {
+      const n = tdata1Warl(v >>> 0);
+      if (n === undefined || n === h.triggers.tdata1[cur(h)]) return;
+      h.triggers.tdata1[cur(h)] = n;
+      triggersChanged(h);
+    })],
+    [CSR.tdata2, plain('tdata2', (h) => h.triggers.tdata2[cur(h)]! >>> 0, (h, v) => {
+      if (v >>> 0 === h.triggers.tdata2[cur(h)]) return;
+      h.triggers.tdata2[cur(h)] = v >>> 0;
+      triggersChanged(h);
+    })],
+    [CSR.tdata3, constant('tdata3', 0)],
+    [CSR.tinfo, constant('tinfo', TINFO)],
+  ];
+}
+
 function pmpDefs(): [number, CsrDef][] {
   const out: [number, CsrDef][] = [];
   for (let i = 0; i < 4; i++) {
@@ -206,7 +231,7 @@ function pmpDefs(): [number, CsrDef][] {
 /** The CSR table, indexed by CSR number (undefined = no such CSR: illegal instruction). */
 export const CSRS: readonly (CsrDef | undefined)[] = (() => {
   const t = new Array<CsrDef | undefined>(4096).fill(undefined);
-  for (const [n, d] of [...machineDefs(), ...supervisorDefs(), ...pmpDefs(), ...counterDefs(), ...hypervisorDefs()]) t[n] = d;
+  for (const [n, d] of [...machineDefs(), ...supervisorDefs(), ...triggerDefs(), ...pmpDefs(), ...counterDefs(), ...hypervisorDefs()]) t[n] = d;
   return t;
 })();
 

@@ -57,6 +57,9 @@ export class CodeCache {
    * the run loop then compares the full virtual pc at each block start (run.ts).
    */
   bpOffsets: ReadonlySet<number> | null = null;
+  /** The debugger's share of bpOffsets, and each hart's armed Sdtrig execute triggers' (triggers.ts). */
+  private debugOffsets: ReadonlySet<number> | null = null;
+  private readonly trigOffsets = new Map<number, ReadonlySet<number>>();
 
   constructor(
     private readonly ram: Ram,
@@ -64,6 +67,33 @@ export class CodeCache {
     private readonly flags: Uint8Array,
   ) {
     this.pages = new Array<CodePage | undefined>(ram.pageCount).fill(undefined);
+  }
+
+  /** Set the debugger's breakpoint offsets; decoded blocks are dropped so that blocks end before them. */
+  setDebugOffsets(offs: ReadonlySet<number> | null): void {
+    this.debugOffsets = offs;
+    this.refreshOffsets(true);
+  }
+
+  /**
+   * Set hart `hart`'s execute-trigger offsets. Decoded blocks are dropped only when an offset is new
+   * (a block running past a removed offset merely ends early).
+   */
+  setTriggerOffsets(hart: number, offs: ReadonlySet<number> | null): void {
+    if (offs === null) {
+      if (!this.trigOffsets.delete(hart)) return;
+    } else {
+      this.trigOffsets.set(hart, offs);
+    }
+    this.refreshOffsets(false);
+  }
+
+  private refreshOffsets(force: boolean): void {
+    const old = this.bpOffsets;
+    const all = new Set<number>(this.debugOffsets ?? []);
+    for (const s of this.trigOffsets.values()) for (const o of s) all.add(o);
+    this.bpOffsets = all.size === 0 ? null : all;
+    if (force || [...all].some((o) => old === null || !old.has(o))) this.clear();
   }
 
   has(page: number): boolean {

@@ -66,6 +66,16 @@ function cbo(field: number): Handler {
   };
 }
 
+/**
+ * WFI (privileged spec 3.3.3). The hart waits (h.wfi, pc already past the WFI) until an interrupt
+ * enabled in mie is pending, whatever the global enables: QEMU 7.2's behaviour. One departure: when
+ * every hart waits and nothing could ever wake them (no device deadline), Machine.resumeStuckWfi lets
+ * the harts that have any interrupt pending in mip, enabled or not, resume after the WFI as a no-op.
+ * 3.3.3 allows it: "Implementations are permitted to resume execution for any reason, even if an
+ * enabled interrupt has not become pending. Hence, a legal implementation is to simply implement the
+ * WFI instruction as a NOP" (Spike does). rv32si-p-wfi (sstatus.SIE = 0, sie = 0, sip.SSIP = 1, wfi)
+ * expects the WFI to return; QEMU 7.2 hangs there.
+ */
 function wfi(h: Hart, d: DInsn): number {
   // 3.1.6.5 TW (all modes below M, V=1 too), and QEMU 7.2 helper_wfi: U-mode WFI is always illegal when
   // S exists. With V=1 (8.6.1): VU-mode, or VS-mode with hstatus.VTW, raise virtual instruction.

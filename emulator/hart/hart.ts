@@ -25,6 +25,7 @@ import { TlbSet } from '../mmu/tlb';
 import { NO_CODE, type Block, type CodePage } from './codecache';
 import type { WatchHit } from '../debug/watch';
 import type { HartEnv } from './types';
+import { TriggerState, triggersChanged } from './triggers';
 
 /** mstatus bits swapped with vsstatus on V changes (QEMU 7.2: MXR SUM SPP SPIE SIE; UXL is RV64). */
 const SWAP_STATUS = MSTATUS_MXR | MSTATUS_SUM | MSTATUS_SPP | MSTATUS_SPIE | MSTATUS_SIE;
@@ -146,6 +147,14 @@ export class Hart {
   bpHit = false;
   /** Debugger: a watched access happened in the current instruction (cleared by trap entry). */
   watchHit: WatchHit | null = null;
+  /** Sdtrig trigger CSRs (triggers.ts). */
+  readonly triggers = new TriggerState();
+  /** Virtual pcs of armed execute triggers, null when none (the run loop then never looks). */
+  trigExec: number[] | null = null;
+  /** Virtual page numbers armed load/store triggers touch (kept out of the TLBs), null when none. */
+  trigData: Set<number> | null = null;
+  /** An AMO/SC is translating (it matches load and store triggers). */
+  rmw = false;
   /** Bumped by every trap entry (single-stepping stops after one). */
   trapSeq = 0;
   /** 2 when IALIGN = 32 (no C): target bit 1 set means instruction-address-misaligned. */
@@ -195,6 +204,8 @@ export class Hart {
     this.wfi = false;
     this.resAddr = -1;
     this.setPriv(Priv.M);
+    this.triggers.reset();
+    triggersChanged(this);
   }
 
   get mip(): number {

@@ -15,6 +15,7 @@ import { TLB_MASK } from '../mmu/tlb';
 import { translateGuest, XLATE_GUEST_PAGE_FAULT } from '../mmu/two-stage';
 import type { CodePage } from './codecache';
 import type { Hart } from './hart';
+import { triggerDataHit, TRIG_LOAD, TRIG_STORE } from './triggers';
 import { R_END, R_NEXT, R_TRAP } from './types';
 
 const PAGE_CAUSE = [Cause.InsnPage, Cause.LoadPage, Cause.StorePage];
@@ -57,6 +58,13 @@ export function xlate(h: Hart, va: number, size: number, access: Access): number
     h.trapGva = virt;
     return -1;
   }
+  if (h.trigData !== null && access !== Access.Fetch) {
+    const kinds = h.rmw ? TRIG_LOAD | TRIG_STORE : access === Access.Load ? TRIG_LOAD : TRIG_STORE;
+    if (triggerDataHit(h, va >>> 0, size, kinds)) {
+      h.raise(Cause.Breakpoint, 0); // Sdtrig load/store trigger: before the access (triggers.ts)
+      return -1;
+    }
+  }
   const obs = h.env.observer;
   if (obs !== undefined) obs.access(h.id, access, va >>> 0, pa, size);
   const w = h.env.watch;
@@ -78,6 +86,8 @@ function tlbPage(h: Hart, va: number, pa: number, perm: number, priv: number): n
   if (page < 0 || !h.pmp.pageAllowed(base, perm, priv)) return -1;
   const w = h.env.watch;
   if (w !== null && perm !== PMP_X && w.pages.has(page)) return -1; // watched: stay on the slow path
+  const td = h.trigData;
+  if (td !== null && perm !== PMP_X && td.has(va >>> 12)) return -1; // Sdtrig load/store trigger page
   return page;
 }
 
@@ -175,7 +185,9 @@ export function rmwWord(h: Hart, va: number, op: (old: number, b: number) => num
     if (nv !== undefined) mem.setInt32(va & 0xfff, nv, true);
     return old;
   }
+  h.rmw = true;
   const pa = xlate(h, va, 4, Access.Store);
+  h.rmw = false;
   if (pa < 0) return -1;
   const old = h.bus.read(pa, 4);
   if (old < 0) {

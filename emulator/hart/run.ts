@@ -12,6 +12,8 @@ import type { Hart } from './hart';
 import { compileBlock } from './jit';
 import { fetchPage, fetchParcel } from './memory';
 import { checkInterrupts, takeTrap } from './trap';
+import { triggerExecHit } from './triggers';
+import { Cause } from '../csr/bits';
 import { R_JUMP, R_NEXT, R_TRAP, X_SINK, type DInsn } from './types';
 
 /** What the tracer sees after each retired instruction. */
@@ -114,6 +116,17 @@ function atBreakpoint(h: Hart, bps: ReadonlySet<number>): boolean {
 }
 
 /**
+ * Sdtrig execute triggers (triggers.ts): when one matches the instruction at h.pc, take the breakpoint
+ * exception before it executes (tval 0, as QEMU 7.2) and return true. Blocks end before every armed
+ * trigger's page offset, so looking at block starts suffices, as for the debugger's breakpoints.
+ */
+function atTrigger(h: Hart, pcs: readonly number[]): boolean {
+  if (!triggerExecHit(h, pcs)) return false;
+  takeTrap(h, Cause.Breakpoint, false, 0);
+  return true;
+}
+
+/**
  * Run up to `budget` instructions; returns how many retired (fewer on WFI, a yield request, or a
  * debugger breakpoint: then h.bpHit is set).
  */
@@ -123,6 +136,7 @@ export function runHart(h: Hart, budget: number): number {
   while (left > 0) {
     if (h.attention !== 0 && service(h)) break;
     if (bps !== null && atBreakpoint(h, bps)) break;
+    if (h.trigExec !== null && atTrigger(h, h.trigExec)) continue;
     const b = blockAt(h);
     if (b === null) continue;
     let lim = left;
@@ -149,6 +163,7 @@ export function runHartTraced(h: Hart, budget: number, tracer: Tracer): number {
   while (left > 0) {
     if (h.attention !== 0 && service(h)) break;
     if (bps !== null && atBreakpoint(h, bps)) break;
+    if (h.trigExec !== null && atTrigger(h, h.trigExec)) continue;
     const b = blockAt(h);
     if (b === null) continue;
     h.singleStep = false;
@@ -177,6 +192,7 @@ export function stepHart(h: Hart, tracer?: Tracer): number {
   const traps = h.trapSeq;
   if (h.attention !== 0 && service(h)) return 0;
   if (h.trapSeq !== traps) return 0;
+  if (h.trigExec !== null && atTrigger(h, h.trigExec)) return 0;
   const b = blockAt(h);
   if (b === null) return 0;
   h.singleStep = false;

@@ -1,6 +1,7 @@
 /** A hart's architectural state as plain data (machine snapshots; structured-clone safe). */
 import type { PmpState } from '../mmu/pmp';
 import type { Hart } from './hart';
+import { triggersChanged } from './triggers';
 
 export interface HartState {
   x: number[];
@@ -14,6 +15,8 @@ export interface HartState {
   resAddr: number;
   resValue: number;
   wfi: boolean;
+  /** Sdtrig trigger CSRs (absent in older snapshots: reset values). */
+  triggers?: { tselect: number; tdata1: number[]; tdata2: number[] };
 }
 
 const CSR_FIELDS = [
@@ -47,6 +50,7 @@ export function saveHart(h: Hart): HartState {
     resAddr: h.resAddr,
     resValue: h.resValue,
     wfi: h.wfi,
+    triggers: { tselect: h.triggers.tselect, tdata1: h.triggers.tdata1.slice(), tdata2: h.triggers.tdata2.slice() },
   };
 }
 
@@ -79,6 +83,14 @@ export function restoreHart(h: Hart, s: HartState): void {
   h.watchHit = null;
   h.curBlock = null;
   h.singleStep = false;
+  const t = h.triggers;
+  t.reset();
+  if (s.triggers !== undefined) {
+    t.tselect = s.triggers.tselect;
+    s.triggers.tdata1.forEach((v, i) => { if (i < t.tdata1.length) t.tdata1[i] = v; });
+    s.triggers.tdata2.forEach((v, i) => { if (i < t.tdata2.length) t.tdata2[i] = v; });
+  }
+  triggersChanged(h);
   h.flushTlbs();
   h.setPriv(s.priv);
 }

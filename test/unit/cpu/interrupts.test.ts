@@ -1,6 +1,7 @@
 /** Interrupts: CLINT timer and software interrupts, priority, vectored mtvec, WFI, delegation to S. */
 import { describe, expect, it } from 'vitest';
-import { run, SETUP, toMode, toolchain } from './helpers';
+import { DEFAULT_CONFIG, loadElf, Machine, type StopReason } from '../../../emulator/api';
+import { assemble, inspect, run, SETUP, toMode, toolchain } from './helpers';
 
 const CLINT_MSIP = 0x2000000;
 const CLINT_MTIMECMP = 0x2004000;
@@ -166,6 +167,94 @@ describe.skipIf(!toolchain)('interrupts', () => {
       wfi
     `);
     expect(r.stop.kind).toBe('fault');
+  });
+
+  it('deadlock with an interrupt pending but not enabled: WFI resumes as a no-op (3.3.3, rv32si-p-wfi)', () => {
+    // As rv32si-p-wfi: in S-mode, sstatus.SIE = 0, sie = 0, sip.SSIP = 1, wfi must return. No timer
+    // deadline exists, so nothing else could ever wake the hart.
+    const r = run(SETUP + `
+      li t1, ${CLINT_MTIMECMP}
+      li t2, -1
+      sw t2, 4(t1)
+      sw t2, 0(t1)
+      li t0, 2
+      csrw mideleg, t0
+      ${toMode(1, 'smode')}
+    smode:
+      csrci sstatus, 2
+      csrw sie, zero
+      csrsi sip, 2
+      wfi
+      li t0, 1
+      sw t0, 0(s11)
+      csrr t0, sip
+      sw t0, 4(s11)
+      j pass
+    `);
+    expect(r.stop).toEqual({ kind: 'exit', code: 0 });
+    expect(r.res(0)).toBe(1);
+    expect(r.res(1)).toBe(2); // SSIP still pending, never taken
+    expect(r.traps).toEqual([]);
+  });
+
+  it('deadlock in M-mode with MTIP pending but mie = 0: the WFI resumes; step() does the same', () => {
+    // mtimecmp = 0: MTIP pending, but mie = 0 and no future deadline.
+    const body = SETUP + `
+      li t1, ${CLINT_MTIMECMP}
+      sw zero, 4(t1)
+      sw zero, 0(t1)
+      csrw mie, zero
+      wfi
+      li t0, 7
+      sw t0, 0(s11)
+      j pass
+    `;
+    const r = run(body);
+    expect(r.stop).toEqual({ kind: 'exit', code: 0 });
+    expect(r.res(0)).toBe(7);
+    expect(r.traps).toEqual([]);
+
+    const m = new Machine({ ...DEFAULT_CONFIG, ramMiB: 8 });
+    m.load(loadElf(assemble(body)));
+    let stop: StopReason = { kind: 'limit' };
+    for (let i = 0; i < 200 && stop.kind !== 'exit' && stop.kind !== 'fault'; i++) stop = m.step(0);
+    expect(stop).toEqual({ kind: 'exit', code: 0 });
+    expect(inspect(m).res(0)).toBe(7);
+  });
+
+  it('deadlock: only harts with something pending resume; none pending is still the fault', () => {
+    // Hart 0 waits with SSIP pending (not enabled) and resumes; hart 1 waits with nothing pending and
+    // stays asleep (its wfi loop never ends), so afterwards the machine faults once hart 0 sleeps again
+    // with nothing pending.
+    const body = SETUP + `
+      li t1, ${CLINT_MTIMECMP}
+      li t2, -1
+      sw t2, 4(t1)
+      sw t2, 0(t1)
+      sw t2, 12(t1)
+      sw t2, 8(t1)
+      csrw mie, zero
+      csrr t0, mhartid
+      bnez t0, other
+      csrsi mip, 2
+      wfi
+      li t0, 1
+      sw t0, 0(s11)
+      csrci mip, 2
+      wfi
+      li t0, 2
+      sw t0, 0(s11)
+      j pass
+    other:
+      wfi
+      li t0, 3
+      sw t0, 4(s11)
+      j other
+    `;
+    const r = run(body, { config: { harts: 2, quantum: 100 } });
+    expect(r.stop).toEqual({ kind: 'fault', message: 'all harts wait for an interrupt that can never come' });
+    expect(r.res(0)).toBe(1);
+    expect(r.res(1)).toBe(0);
   });
 
   it('delegated SSIP goes to S when SIE is set; M-mode never takes delegated interrupts', () => {
