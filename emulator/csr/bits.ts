@@ -60,8 +60,8 @@ export const S_INTERRUPTS = MIP_SSIP | MIP_STIP | MIP_SEIP;
 export const MIE_WRITABLE = MIP_MSIP | MIP_MTIP | MIP_MEIP | S_INTERRUPTS | MIP_LCOFIP;
 /** mideleg writable bits and mip bits software may write (QEMU 7.2 delegable_ints). */
 export const DELEGABLE_INTS = S_INTERRUPTS | MIP_LCOFIP;
-/** sip bits S-mode may write (when delegated): SSIP only (4.1.3). */
-export const SIP_WRITABLE = MIP_SSIP;
+/** sip bits S-mode may write when delegated: SSIP, and LCOFIP as QEMU 7.2 allows (csr.c sip_writable_mask). */
+export const SIP_WRITABLE = MIP_SSIP | MIP_LCOFIP;
 
 /**
  * Priority order for simultaneous interrupts (3.1.9, 8.4.3 with H): MEI, MSI, MTI, SEI, SSI, STI, SGEI,

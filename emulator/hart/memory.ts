@@ -130,7 +130,9 @@ export function loadValue(h: Hart, va: number, size: 1 | 2 | 4): number {
   if (pa < 0) return -1;
   const v = h.bus.read(pa, size);
   if (v < 0) {
-    h.raise(Cause.LoadAccess, va);
+    // QEMU 7.2 performs a misaligned load as aligned parts; the first part faults, so tval is the
+    // address rounded down to the access size (the spec leaves tval's choice here to us, 3.1.16).
+    h.raise(Cause.LoadAccess, (va & (size - 1)) === 0 ? va : (va & ~(size - 1)) >>> 0);
     return -1;
   }
   fillLoad(h, va, pa);

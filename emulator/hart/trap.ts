@@ -66,6 +66,9 @@ const ADDR_CAUSES = (1 << Cause.InsnMisaligned) | (1 << Cause.InsnAccess) | (1 <
 export function takeTrap(h: Hart, code: number, interrupt: boolean, tval: number): void {
   h.trapSeq++;
   h.watchHit = null; // the instruction did not retire
+  // A trap ends any LR reservation, as in QEMU 7.2 (riscv_cpu_set_mode clears load_res); the spec
+  // permits an SC to fail for any reason (unprivileged spec 8.2).
+  h.resAddr = -1;
   const pc = h.pc;
   let c = code;
   const deleg = interrupt ? h.mideleg : h.medeleg;
@@ -172,6 +175,7 @@ export function mret(h: Hart, raw: number): number {
   if (prev !== Priv.M) n &= ~MSTATUS_MPRV;
   h.mstatus = n >>> 0;
   h.mstatush &= ~MSTATUSH_MPV;
+  h.resAddr = -1; // xRET ends an LR reservation, as a trap does
   h.pc = (h.mepc & epcMask(h)) >>> 0;
   h.setMode(prev, virt);
   return R_JUMP;
@@ -194,6 +198,7 @@ export function sret(h: Hart, raw: number): number {
   if ((ms & MSTATUS_SPIE) !== 0) n |= MSTATUS_SIE;
   n |= MSTATUS_SPIE;
   h.mstatus = n >>> 0;
+  h.resAddr = -1; // xRET ends an LR reservation, as a trap does
   h.pc = (h.sepc & epcMask(h)) >>> 0;
   let virt = h.virt;
   if (h.hasH && !h.virt) {
