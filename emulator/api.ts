@@ -15,3 +15,7 @@ export type { IsaConfig } from './hart/isa';
 export { loadElf, findSymbol, checkLoadable, ElfError, type ElfImage, type ElfSymbol, type ElfSegment } from './loader/elf';
 export { decode, insnLength } from './isa/decode';
 export type { Insn } from './isa/insn';
+export type {
+  Feature, FeatureHost, MemTransaction, MemKind, TranslationEvent, CacheEvent, VmTransition, CustomInstruction, HartView,
+} from './features/types';
+export { CacheModel, DEFAULT_CACHE_CONFIG, resolveCacheConfig, type CacheConfig, type CacheConfigInput, type CacheStats } from './cache/index';

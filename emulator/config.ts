@@ -1,4 +1,6 @@
 /** Machine configuration: the typed form every entry point (CLI, adapter, config file) turns into. */
+import type { CacheConfigInput } from './cache/config';
+
 export interface MachineConfig {
   /** Number of harts (1..8). */
   harts: number;
@@ -13,6 +15,12 @@ export interface MachineConfig {
   insnsPerTick: number;
   /** Instructions a hart runs before the next hart gets its turn (deterministic interleaving). */
   quantum: number;
+  /**
+   * The cache model (cvm-model 4; emulator/cache/README.md). Absent: no caches modelled. Given: any
+   * part of { enabled (default true), l1i, l1d, llc: { sets, ways, line }, replacement, seed }, the rest
+   * from DEFAULT_CACHE_CONFIG; checked by the Machine constructor (ConfigError naming the field).
+   */
+  caches?: CacheConfigInput;
 }
 
 export const DEFAULT_CONFIG: MachineConfig = {

@@ -35,6 +35,10 @@ import { checkLoadable, type ElfImage } from './loader/elf';
 import { findHtifSymbols } from './loader/htif-symbols';
 import { Bus, RAM_BASE } from './mem/bus';
 import { Ram, type RamSnapshot } from './mem/ram';
+import { resolveCacheConfig } from './cache/config';
+import { CacheModel } from './cache/model';
+import { FeatureRegistry } from './features/registry';
+import type { Feature } from './features/types';
 
 /**
  * Why run() or step() returned.
@@ -70,6 +74,8 @@ export interface MachineSnapshot {
   readonly current: number;
   readonly quantumLeft: number;
   readonly exitCode: number | undefined;
+  /** Feature state by feature name (features with snapshot()); absent in older snapshots. */
+  readonly features?: Record<string, unknown>;
 }
 
 const isTimed = (d: Device): d is Device & TimedDevice =>
@@ -87,6 +93,11 @@ export class Machine {
   readonly finisher: TestFinisher;
   private htif: Htif | undefined;
   private readonly code: CodeCache;
+  /** Hardware features (emulator/features) and the observer set with setObserver. */
+  private readonly featureReg: FeatureRegistry;
+  private extObserver: MemoryObserver | undefined;
+  /** The cache model when config.caches enables it (also in `features`). */
+  readonly cache: CacheModel | undefined;
   /** UART/HTIF output sink. */
   onOutput: (bytes: Uint8Array) => void = () => {};
 
@@ -108,6 +119,7 @@ export class Machine {
   constructor(config: MachineConfig) {
     if (!Number.isInteger(config.harts) || config.harts < 1 || config.harts > 8) throw new RangeError('harts must be 1..8');
     if (!(config.insnsPerTick >= 1) || !(config.quantum >= 1)) throw new RangeError('insnsPerTick and quantum must be >= 1');
+    const caches = resolveCacheConfig(config.caches);
     this.config = { ...config };
     this.isa = isaConfig(config.isa);
     this.ram = new Ram(RAM_BASE, config.ramMiB * 1024 * 1024);
@@ -154,6 +166,29 @@ export class Machine {
     this.finisher = new TestFinisher(control);
     for (const d of [this.finisher, this.clint, this.plic, this.uart]) this.attach(d);
     for (const h of this.harts) h.reset(RAM_BASE);
+    this.featureReg = new FeatureRegistry(this.harts, this.ram);
+    if (caches.enabled) {
+      this.cache = new CacheModel(caches, config.harts);
+      this.addFeature(this.cache);
+    }
+  }
+
+  /** Attach a hardware feature (emulator/features/types.ts); names must be unique. */
+  addFeature(f: Feature): void {
+    this.featureReg.add(f);
+    this.applyObserver();
+  }
+
+  /** The attached features, in the order added. */
+  get features(): readonly Feature[] {
+    return this.featureReg.features;
+  }
+
+  private applyObserver(): void {
+    const reg = this.featureReg;
+    reg.next = this.extObserver;
+    (this.harts[0]!.env as { observer: MemoryObserver | undefined }).observer = reg.observing ? reg : this.extObserver;
+    for (const h of this.harts) h.flushTlbs();
   }
 
   private readonly control: MachineControl;
@@ -181,8 +216,8 @@ export class Machine {
 
   /** Attach or remove the slow-path memory observer (disables the TLB fast paths while attached). */
   setObserver(obs: MemoryObserver | undefined): void {
-    (this.harts[0]!.env as { observer: MemoryObserver | undefined }).observer = obs;
-    for (const h of this.harts) h.flushTlbs();
+    this.extObserver = obs; // called before the features' events when features observe too
+    this.applyObserver();
   }
 
   /** Turn the block compiler on or off (off: pure interpreter; for tests and comparisons). */
@@ -210,6 +245,7 @@ export class Machine {
       h.x[11] = 0;
     }
     this.exitCode = undefined;
+    this.featureReg.resetHistory();
   }
 
   private setHtif(at: { tohost: number; fromhost: number } | undefined): void {
@@ -424,6 +460,7 @@ export class Machine {
       current: this.current,
       quantumLeft: this.quantumLeft,
       exitCode: this.exitCode,
+      features: this.featureReg.snapshot(),
     };
   }
 
@@ -443,6 +480,7 @@ export class Machine {
     for (const d of this.bus.deviceList()) {
       if (d.name in s.devices) d.restore(s.devices[d.name]);
     }
+    this.featureReg.restore(s.features);
     this.deadlineDirty = true;
   }
 

@@ -1,0 +1,254 @@
+/**
+ * The cache hierarchy as a feature (cvm-model 4): L1I and L1D per hart, one shared LLC; write-back,
+ * write-allocate at every level; non-inclusive (an LLC eviction leaves L1 copies alone); no coherence
+ * protocol between the L1Ds of different harts yet. Tags are (system physical address, ASID, enc).
+ * Only the state is modelled: data values still come from RAM (with no encryption the cached plaintext
+ * equals memory; the data path changes when encryption lands, cvm-model 3.1).
+ *
+ * Driven by the memory observer through the feature interface: fetches go to L1I, loads/stores/AMOs to
+ * L1D, an L1 miss reads the line from the LLC (an LLC access), a dirty L1 victim is written into the
+ * LLC (an LLC access, write-allocate), a dirty LLC victim is written to memory. Device (non-RAM)
+ * addresses are uncacheable. Evictions and write-backs count for the ASID of the line that leaves.
+ */
+import type { CacheEvent, Feature, FeatureHost, MemTransaction } from '../features/types';
+import type { CacheConfig } from './config';
+import { CacheLevel, newStats, type CacheStats, type LevelSnapshot, type LineInfo } from './level';
+
+export type LevelName = 'l1i' | 'l1d' | 'llc';
+export type CboOp = 'clean' | 'flush' | 'inval';
+
+export interface CacheSnapshot {
+  caches: LevelSnapshot[];
+}
+
+const ACCESS_FETCH = 0;
+const ACCESS_STORE = 2;
+
+/** Lines per cache listed in viewState() (the rest: lines()). */
+const VIEW_LINES = 256;
+
+export class CacheModel implements Feature {
+  readonly name = 'caches';
+  readonly description = 'L1I and L1D per hart and a shared LLC; lines tagged (physical address, ASID, enc); statistics per ASID';
+  readonly l1i: CacheLevel[];
+  readonly l1d: CacheLevel[];
+  readonly llc: CacheLevel;
+  private host: FeatureHost | undefined;
+
+  constructor(readonly config: CacheConfig, harts: number) {
+    const r = config.replacement;
+    // Distinct seeds per cache, all derived from the configured one.
+    const seed = (i: number): number => (config.seed + Math.imul(i + 1, 0x9e3779b9)) >>> 0;
+    this.l1i = Array.from({ length: harts }, (_, i) => new CacheLevel(`hart${i}.l1i`, config.l1i, r, seed(2 * i)));
+    this.l1d = Array.from({ length: harts }, (_, i) => new CacheLevel(`hart${i}.l1d`, config.l1d, r, seed(2 * i + 1)));
+    this.llc = new CacheLevel('llc', config.llc, r, seed(2 * harts));
+  }
+
+  attach(host: FeatureHost): void {
+    this.host = host;
+  }
+
+  /** Every cache, L1s by hart then the LLC. */
+  get caches(): CacheLevel[] {
+    return [...this.l1i, ...this.l1d, this.llc];
+  }
+
+  onMemory(t: MemTransaction): void {
+    if (!t.ram) return;
+    switch (t.kind) {
+      case 'fetch': this.access(t.hart, ACCESS_FETCH, t.pa, t.size, t.asid, t.enc); break;
+      case 'load': this.access(t.hart, 1, t.pa, t.size, t.asid, t.enc); break;
+      case 'store': this.access(t.hart, ACCESS_STORE, t.pa, t.size, t.asid, t.enc); break;
+      case 'cbo.clean': this.cbo('clean', t.pa, t.asid, t.enc); break;
+      case 'cbo.flush': this.cbo('flush', t.pa, t.asid, t.enc); break;
+      case 'cbo.inval': this.cbo('inval', t.pa, t.asid, t.enc); break;
+    }
+  }
+
+  private event(type: CacheEvent['type'], c: CacheLevel, slot: number): void {
+    const h = this.host;
+    if (h === undefined || !h.wantsCacheEvents) return;
+    h.cacheEvent({ type, cache: c.name, pa: c.slotPa(slot), asid: c.slotAsid(slot), enc: c.slotEnc(slot), dirty: c.isDirty(slot) });
+  }
+
+  /**
+   * One access by hart `hart`: kind 0 fetch (L1I), 1 load, 2 store (L1D), of `size` bytes at system
+   * physical `pa`, under (asid, enc). An access spanning lines accesses each.
+   */
+  access(hart: number, kind: number, pa: number, size: number, asid: number, enc: number): void {
+    const c = kind === ACCESS_FETCH ? this.l1i[hart]! : this.l1d[hart]!;
+    const first = c.lineOf(pa);
+    const last = c.lineOf(pa + Math.max(size, 1) - 1);
+    for (let line = first; line <= last; line++) this.l1Access(c, line, asid, enc, kind === ACCESS_STORE);
+  }
+
+  private l1Access(c: CacheLevel, line: number, asid: number, enc: number, write: boolean): void {
+    const st = c.statsFor(asid);
+    st.accesses++;
+    const hit = c.find(line, asid, enc);
+    if (hit >= 0) {
+      st.hits++;
+      c.touch(hit);
+      if (write) c.setDirty(hit, true);
+      return;
+    }
+    st.misses++;
+    this.llcAccess(line * c.line, asid, enc, false);
+    const slot = c.victim(line);
+    if (c.valid(slot)) {
+      const vs = c.statsFor(c.slotAsid(slot));
+      vs.evictions++;
+      this.event('evict', c, slot);
+      if (c.isDirty(slot)) {
+        vs.writebacks++;
+        this.event('writeback', c, slot);
+        this.llcAccess(c.slotPa(slot), c.slotAsid(slot), c.slotEnc(slot), true);
+      }
+    }
+    c.install(slot, line, asid, enc, write);
+    this.event('fill', c, slot);
+  }
+
+  private llcAccess(pa: number, asid: number, enc: number, write: boolean): void {
+    const c = this.llc;
+    const line = c.lineOf(pa);
+    const st = c.statsFor(asid);
+    st.accesses++;
+    const hit = c.find(line, asid, enc);
+    if (hit >= 0) {
+      st.hits++;
+      c.touch(hit);
+      if (write) c.setDirty(hit, true);
+      return;
+    }
+    st.misses++;
+    const slot = c.victim(line);
+    if (c.valid(slot)) {
+      const vs = c.statsFor(c.slotAsid(slot));
+      vs.evictions++;
+      this.event('evict', c, slot);
+      if (c.isDirty(slot)) {
+        vs.writebacks++;
+        this.event('writeback', c, slot); // to memory (where the encryption engine will sit)
+      }
+    }
+    c.install(slot, line, asid, enc, write);
+    this.event('fill', c, slot);
+  }
+
+  /**
+   * Zicbom on the block of `pa` for (asid, enc), in every cache of the coherence domain (every hart's
+   * L1s and the LLC): clean writes dirty copies back and keeps them; flush writes back and invalidates;
+   * inval invalidates without write-back (dirty data are lost: counted as discards). Returns the copies
+   * found.
+   */
+  cbo(op: CboOp, pa: number, asid: number, enc: number): number {
+    let found = 0;
+    for (const c of this.caches) {
+      const line = c.lineOf(pa);
+      const slot = c.find(line, asid, enc);
+      if (slot < 0) continue;
+      found++;
+      const st = c.statsFor(asid);
+      if (c.isDirty(slot)) {
+        if (op === 'inval') {
+          st.discards++;
+        } else {
+          st.writebacks++;
+          this.event('writeback', c, slot);
+        }
+      }
+      if (op === 'clean') {
+        c.setDirty(slot, false);
+      } else {
+        this.event('invalidate', c, slot);
+        c.invalidate(slot);
+      }
+    }
+    return found;
+  }
+
+  /**
+   * The implementation-defined HS-mode "invalidate all without write-back" (INVD-like, cvm-model 4.3):
+   * every line of every cache is dropped, dirty ones without write-back. The instruction that reaches
+   * it (and its privilege check) comes later. Returns the lines dropped and how many were dirty.
+   */
+  invalidateAll(): { lines: number; dirty: number } {
+    let lines = 0;
+    let dirty = 0;
+    for (const c of this.caches) {
+      for (const slot of [...c.validSlots()]) {
+        lines++;
+        if (c.isDirty(slot)) {
+          dirty++;
+          c.statsFor(c.slotAsid(slot)).discards++;
+        }
+        this.event('invalidate', c, slot);
+        c.invalidate(slot);
+      }
+    }
+    return { lines, dirty };
+  }
+
+  /** Statistics of `asid` at a level, summed over harts for L1s. */
+  stats(level: LevelName, asid: number): CacheStats {
+    const list = level === 'llc' ? [this.llc] : level === 'l1i' ? this.l1i : this.l1d;
+    const out = newStats();
+    for (const c of list) {
+      const s = c.stats.get(asid);
+      if (s === undefined) continue;
+      out.accesses += s.accesses;
+      out.hits += s.hits;
+      out.misses += s.misses;
+      out.evictions += s.evictions;
+      out.writebacks += s.writebacks;
+      out.discards += s.discards;
+    }
+    return out;
+  }
+
+  /** ASIDs with statistics anywhere, ascending. */
+  asids(): number[] {
+    const s = new Set<number>();
+    for (const c of this.caches) for (const a of c.stats.keys()) s.add(a);
+    return [...s].sort((a, b) => a - b);
+  }
+
+  /** Valid lines of the cache named `name` ('hart0.l1d', 'llc', ...). */
+  lines(name: string): LineInfo[] {
+    const c = this.caches.find((x) => x.name === name);
+    if (c === undefined) throw new RangeError(`no cache named '${name}'`);
+    return c.lines();
+  }
+
+  viewState(): unknown {
+    const byLevel: Record<string, Record<string, CacheStats>> = {};
+    for (const level of ['l1i', 'l1d', 'llc'] as const) {
+      byLevel[level] = {};
+      for (const a of this.asids()) byLevel[level][String(a)] = this.stats(level, a);
+    }
+    return {
+      config: this.config,
+      stats: byLevel,
+      caches: this.caches.map((c) => {
+        const valid = c.validCount();
+        return {
+          name: c.name, sets: c.sets, ways: c.ways, line: c.line, replacement: c.replacement, valid,
+          lines: c.lines(VIEW_LINES), truncated: valid > VIEW_LINES,
+          stats: Object.fromEntries([...c.stats].map(([a, s]) => [String(a), { ...s }])),
+        };
+      }),
+    };
+  }
+
+  snapshot(): CacheSnapshot {
+    return { caches: this.caches.map((c) => c.snapshot()) };
+  }
+
+  restore(s: unknown): void {
+    const snap = s as CacheSnapshot;
+    const caches = this.caches;
+    if (!Array.isArray(snap?.caches) || snap.caches.length !== caches.length) throw new Error('cache snapshot does not match this machine');
+    caches.forEach((c, i) => c.restore(snap.caches[i]!));
+  }
+}
