@@ -1,5 +1,6 @@
 /** What this adapter can do, as announced in the initialize response; one line of why per flag. */
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import { EXCEPTION_FILTERS } from './vm-exits';
 
 export function capabilities(): DebugProtocol.Capabilities {
   return {
@@ -36,7 +37,10 @@ export function capabilities(): DebugProtocol.Capabilities {
     supportsSteppingGranularity: true,
     // Stack traces come in pages (startFrame/levels).
     supportsDelayedStackTraceLoading: true,
-    // Not (yet): reverse execution arrives with snapshots in step 2.
-    supportsStepBack: false,
+    // Exception breakpoints on traps: VM exits, guest-page faults, illegal/virtual instructions, SBI calls (vm-exits.ts).
+    exceptionBreakpointFilters: EXCEPTION_FILTERS,
+    // Reverse execution (stepBack, reverseContinue; adapter/reverse.ts): checkpoints plus deterministic
+    // replay, back to the start of the run. vmscope/reverseStepIn and vmscope/reverseStepOut are custom requests.
+    supportsStepBack: true,
   };
 }

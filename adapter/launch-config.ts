@@ -19,6 +19,16 @@ export interface LaunchArguments {
   maxInstructions?: number;
   /** Source path prefixes as recorded in the debug information -> where they are on this machine. */
   sourceFileMap?: Record<string, string>;
+  /**
+   * Guests' symbols: ELF files with the symbols and DWARF of code that runs in a guest (V=1), each
+   * bound to the VMID it runs with (hgatp.VMID). Paths resolve against `cwd`.
+   */
+  symbols?: GuestSymbolsArgument[];
+}
+
+export interface GuestSymbolsArgument {
+  program: string;
+  vmid: number;
 }
 
 /** Returns the checked arguments, or a message naming the attribute at fault. */
@@ -55,6 +65,20 @@ export function validateLaunch(raw: Record<string, unknown> | undefined): Launch
       return "launch attribute 'sourceFileMap' must map build paths to local folders, e.g. { \"/build/src\": \"${workspaceFolder}/src\" }";
     }
     out.sourceFileMap = m as Record<string, string>;
+  }
+  if (raw.symbols !== undefined) {
+    const example = 'e.g. [{ "program": "${workspaceFolder}/guest-a.elf", "vmid": 1 }]';
+    if (!Array.isArray(raw.symbols)) return `launch attribute 'symbols' must be a list of guest ELF files with their VMIDs, ${example}`;
+    const list: GuestSymbolsArgument[] = [];
+    for (const [i, e] of (raw.symbols as unknown[]).entries()) {
+      if (e === null || typeof e !== 'object') return `launch attribute 'symbols'[${i}] must be an object { "program": ..., "vmid": ... }, ${example}`;
+      const { program, vmid } = e as Record<string, unknown>;
+      if (typeof program !== 'string' || program.length === 0) return `launch attribute 'symbols'[${i}].program must be the path of a guest ELF file`;
+      if (typeof vmid !== 'number' || !Number.isInteger(vmid) || vmid < 0 || vmid > 127) return `launch attribute 'symbols'[${i}].vmid must be a whole number from 0 to 127 (hgatp.VMID of Sv32), got ${JSON.stringify(vmid)}`;
+      if (list.some((g) => g.vmid === vmid)) return `launch attribute 'symbols': VMID ${vmid} appears twice (one ELF per VMID)`;
+      list.push({ program, vmid });
+    }
+    out.symbols = list;
   }
   return out;
 }

@@ -1,55 +1,85 @@
 /**
- * Memory requests: readMemory/writeMemory on physical memory (memory references of adapter/protocol.ts)
+ * Memory requests: readMemory/writeMemory in the address spaces of adapter/protocol.ts (physical,
+ * guest-physical of a VMID, virtual through a hart's translation)
  * and data breakpoints (the machine's physical watchpoints).
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { WatchAccess } from '../emulator/api';
 import { EvalError, evaluate } from './expressions';
-import { ERR, parseMemoryReference, physRef } from './protocol';
+import { ERR, formatMemoryReference, parseMemoryReference, physRef, type AddressSpace } from './protocol';
 import type { Target } from './target';
 import { arr, fail, int, objAt, str } from './validate';
 
 /** Largest readMemory answer (the memory view asks for pages of a few KiB). */
 const MAX_READ = 1 << 20;
 
-function physical(command: string, a: Record<string, unknown>): number {
+function reference(command: string, a: Record<string, unknown>): { space: AddressSpace; addr: number } {
   const ref = parseMemoryReference(a.memoryReference);
   if (typeof ref === 'string') fail(`'${command}': ${ref}`, ERR.memory);
-  if (ref.space.kind !== 'phys') {
-    fail(`'${command}': guest-virtual memory references (virt:) need the machine's address translation, which the adapter does not have yet; use phys:`, ERR.memory);
-  }
-  return (ref.address + int(command, a, 'offset', 0)) >>> 0;
+  return { space: ref.space, addr: (ref.address + int(command, a, 'offset', 0)) >>> 0 };
 }
 
-/** Bytes in RAM from `addr` (at most `count`), the rest unreadable (DAP: unreadableBytes). */
+/**
+ * The system-physical pieces of `count` bytes at `addr` of `space`, page by page, up to the first
+ * byte that has no place (unmapped, or not RAM); `why` says what stopped it.
+ */
+export function physicalRuns(t: Target, space: AddressSpace, addr: number, count: number): { runs: { pa: number; n: number }[]; n: number; why?: string } {
+  const runs: { pa: number; n: number }[] = [];
+  let n = 0;
+  while (n < count) {
+    const va = (addr + n) >>> 0;
+    const tr = t.translate(space, va);
+    if (!tr.ok) return { runs, n, why: tr.reason };
+    const chunk = Math.min(count - n, 4096 - (va % 4096), 2 ** 32 - va);
+    // RAM is one contiguous range: probe the chunk's ends.
+    let ok = 0;
+    if (t.readPhys(tr.pa, 1) !== undefined) {
+      let lo = 1;
+      let hi = chunk;
+      while (lo < hi) {
+        const mid = Math.ceil((lo + hi) / 2);
+        if (t.readPhys(tr.pa + mid - 1, 1) !== undefined) lo = mid;
+        else hi = mid - 1;
+      }
+      ok = lo;
+    }
+    if (ok > 0) runs.push({ pa: tr.pa, n: ok });
+    n += ok;
+    if (ok < chunk) return { runs, n, why: `0x${(tr.pa + ok).toString(16)} is not in RAM` };
+  }
+  return { runs, n };
+}
+
+/** Bytes from `addr` (at most `count`) of the reference's space, the rest unreadable (DAP: unreadableBytes). */
 export function readMemory(t: Target, a: Record<string, unknown>): DebugProtocol.ReadMemoryResponse['body'] {
-  const addr = physical('readMemory', a);
+  const { space, addr } = reference('readMemory', a);
   const count = int('readMemory', a, 'count');
   if (count < 0 || count > MAX_READ) fail(`'readMemory': count must be 0..${MAX_READ}, got ${count}`, ERR.memory);
-  let n = 0;
-  // Find how much of the range is RAM (RAM is one contiguous range: probe its ends).
-  if (count > 0 && t.read(addr, 1) !== undefined) {
-    let lo = 1;
-    let hi = count;
-    while (lo < hi) {
-      const mid = Math.ceil((lo + hi) / 2);
-      if (t.read(addr + mid - 1, 1) !== undefined) lo = mid;
-      else hi = mid - 1;
-    }
-    n = lo;
+  if (space.kind === 'va' && !t.machine.harts[space.hart]) fail(`'readMemory': no hart ${space.hart} (va:<hart>:...)`, ERR.memory);
+  const { runs, n } = physicalRuns(t, space, addr, count);
+  const data = new Uint8Array(n);
+  let at = 0;
+  for (const r of runs) {
+    data.set(t.machine.readPhys(r.pa, r.n), at);
+    at += r.n;
   }
-  const data = n > 0 ? t.machine.readPhys(addr, n) : new Uint8Array(0);
   return { address: `0x${addr.toString(16).padStart(8, '0')}`, data: Buffer.from(data).toString('base64'), unreadableBytes: count - n };
 }
 
+/** Writes bytes; in gpa:/va: spaces where the mapping points (a debugger's write ignores W, as a JTAG probe's would). */
 export function writeMemory(t: Target, a: Record<string, unknown>): DebugProtocol.WriteMemoryResponse['body'] {
-  const addr = physical('writeMemory', a);
+  const { space, addr } = reference('writeMemory', a);
   const data = Buffer.from(str('writeMemory', a, 'data'), 'base64');
   if (data.length === 0) return { offset: 0, bytesWritten: 0 };
-  if (t.read(addr, 1) === undefined || t.read(addr + data.length - 1, 1) === undefined) {
-    fail(`'writeMemory': ${data.length} bytes at 0x${addr.toString(16)} are not all in RAM`, ERR.memory);
+  const { runs, n, why } = physicalRuns(t, space, addr, data.length);
+  if (n < data.length) {
+    fail(`'writeMemory': ${data.length} bytes at ${formatMemoryReference({ space, address: addr })} are not all writable: ${why ?? 'not in RAM'}`, ERR.memory);
   }
-  t.machine.writePhys(addr, new Uint8Array(data));
+  let at = 0;
+  for (const r of runs) {
+    t.machine.writePhys(r.pa, new Uint8Array(data.subarray(at, at + r.n)));
+    at += r.n;
+  }
   return { offset: 0, bytesWritten: data.length };
 }
 
@@ -82,7 +112,11 @@ export function dataBreakpointInfo(t: Target, a: Record<string, unknown>, hart: 
     if (e instanceof EvalError) return none(`'${name}': ${e.message}`);
     throw e;
   }
-  if (t.read(addr, 1) === undefined) return none(`0x${addr.toString(16)} is not in RAM`);
+  // Expressions name the hart's (virtual) addresses; watchpoints are on physical ones.
+  const tr = t.translate({ kind: 'va', hart }, addr);
+  if (!tr.ok) return none(`0x${addr.toString(16)}: ${tr.reason}`);
+  addr = tr.pa;
+  if (t.readPhys(addr, 1) === undefined) return none(`0x${addr.toString(16)} is not in RAM`);
   return {
     dataId: `phys:0x${addr.toString(16).padStart(8, '0')}:${size}`,
     description: `${size} byte${size === 1 ? '' : 's'} at ${physRef(addr)}`,

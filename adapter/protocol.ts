@@ -6,12 +6,13 @@
 
 /**
  * A memoryReference names an address space and an address:
- *   `phys:0x80001000`          physical memory (RAM) - the only space in this step
- *   `virt:<hart>:0x00401000`   reserved: guest-virtual through a hart's current translation (needs a
- *                              translate() on the machine; rejected until then)
+ *   `phys:0x80001000`          system-physical memory (RAM)
+ *   `gpa:<vmid>:0x80000000`    guest-physical memory of VMID <vmid> (through its G-stage table)
+ *   `va:<hart>:0x00401000`     virtual, through hart <hart>'s current translation (V=1: VS stage and
+ *                              G stage; V=0: satp); `virt:<hart>:` is accepted as the same
  * A bare `0x80001000` is read as physical.
  */
-export type AddressSpace = { kind: 'phys' } | { kind: 'virt'; hart: number };
+export type AddressSpace = { kind: 'phys' } | { kind: 'gpa'; vmid: number } | { kind: 'va'; hart: number };
 
 export interface MemoryReference {
   space: AddressSpace;
@@ -20,7 +21,11 @@ export interface MemoryReference {
 
 export function formatMemoryReference(ref: MemoryReference): string {
   const a = `0x${(ref.address >>> 0).toString(16).padStart(8, '0')}`;
-  return ref.space.kind === 'phys' ? `phys:${a}` : `virt:${ref.space.hart}:${a}`;
+  switch (ref.space.kind) {
+    case 'phys': return `phys:${a}`;
+    case 'gpa': return `gpa:${ref.space.vmid}:${a}`;
+    case 'va': return `va:${ref.space.hart}:${a}`;
+  }
 }
 
 export const physRef = (address: number): string => formatMemoryReference({ space: { kind: 'phys' }, address });
@@ -30,14 +35,32 @@ export function parseMemoryReference(s: unknown): MemoryReference | string {
   if (typeof s !== 'string') return "'memoryReference' must be a string such as \"phys:0x80001000\"";
   let m = /^(?:phys:)?(0x[0-9a-f]+|\d+)$/i.exec(s.trim());
   if (m) return { space: { kind: 'phys' }, address: Number(m[1]) >>> 0 };
-  m = /^virt:(\d+):(0x[0-9a-f]+|\d+)$/i.exec(s.trim());
-  if (m) return { space: { kind: 'virt', hart: Number(m[1]) }, address: Number(m[2]) >>> 0 };
-  return `'${s}' is not a memory reference: use "phys:0x<address>"`;
+  m = /^(gpa|va|virt):(\d+):(0x[0-9a-f]+|\d+)$/i.exec(s.trim());
+  if (m) {
+    const n = Number(m[2]);
+    const address = Number(m[3]) >>> 0;
+    return m[1]!.toLowerCase() === 'gpa' ? { space: { kind: 'gpa', vmid: n }, address } : { space: { kind: 'va', hart: n }, address };
+  }
+  return `'${s}' is not a memory reference: use "phys:0x<address>", "gpa:<vmid>:0x<address>" or "va:<hart>:0x<address>"`;
 }
 
 /** DAP thread id of hart `h` (some clients treat thread id 0 as "no thread"). */
 export const threadOfHart = (h: number): number => h + 1;
 export const hartOfThread = (t: number): number => t - 1;
+
+/**
+ * Custom requests of reverse execution (DAP has stepBack and reverseContinue, not these two).
+ *   vmscope/reverseStepIn   back into the last line of the call that returned just before (GDB reverse-step)
+ *   vmscope/reverseStepOut  back to the call instruction that entered the current frame (reverse-finish)
+ * Arguments as stepBack's; the response has no body; a `stopped` event (reason 'step') follows.
+ */
+export const REVERSE_STEP_IN = 'vmscope/reverseStepIn';
+export const REVERSE_STEP_OUT = 'vmscope/reverseStepOut';
+
+export interface ReverseStepArguments {
+  threadId: number;
+  granularity?: 'statement' | 'line' | 'instruction';
+}
 
 /** Error codes in DAP error responses (`body.error.id`). */
 export const ERR = {

@@ -7,11 +7,14 @@ import type { Machine, StopReason } from '../emulator/api';
 import type { Breakpoints, BreakpointKind } from './breakpoints';
 import type { Target } from './target';
 import { unwind } from './unwind';
+import type { TrapCatcher } from './vm-exits';
 
 /** Instructions per run() slice: large enough for speed, small enough to answer pause quickly. */
 const SLICE = 2_000_000;
 /** Single steps per slice while stepping by line. */
 const STEP_SLICE = 20_000;
+/** run() slices while exception breakpoints are on (their trap vectors are re-read between slices). */
+const CATCH_SLICE = 20_000;
 
 export type StopKind = 'breakpoint' | 'function breakpoint' | 'instruction breakpoint' | 'data breakpoint' | 'step' | 'pause' | 'entry' | 'exception';
 
@@ -25,11 +28,21 @@ export interface RunEvents {
 
 export type StepMode = 'next' | 'in' | 'out' | 'instruction';
 
+/** Watches forward execution (adapter/history.ts records the past for reverse execution). */
+export interface RunObserver {
+  /** Between run slices: the machine ran forward. */
+  afterRun(): void;
+  /** Just before a debugger single step of `hart`. */
+  beforeStep(hart: number): void;
+}
+
 /** A place to run to: pc on the hart, once sp is back at or above minSp (the frame returned). */
 interface ReturnTarget {
   hart: number;
   pc: number;
   minSp: number;
+  /** The VMID the hart ran when the target was set (undefined: V=0): another guest at that pc is not it. */
+  vmid: number | undefined;
 }
 
 type Plan =
@@ -47,6 +60,10 @@ export class RunControl {
   private plan: Plan | undefined;
   private pauseRequested = false;
   private done = false;
+  observer: RunObserver | undefined;
+  /** Exception breakpoints (adapter/vm-exits.ts): breakpoints on the trap vectors, re-read between slices. */
+  catcher: TrapCatcher | undefined;
+  private vectors = '';
 
   constructor(
     private readonly target: Target,
@@ -72,6 +89,9 @@ export class RunControl {
     const set = new Set(this.bps.addresses());
     const ret = this.plan?.kind === 'line' ? this.plan.ret : this.plan?.kind === 'out' ? this.plan.ret : undefined;
     if (ret) set.add(ret.pc >>> 0);
+    const vectors = this.catcher?.vectors() ?? [];
+    this.vectors = vectors.join();
+    for (const v of vectors) set.add(v);
     this.machine.setBreakpoints(set);
   }
 
@@ -97,21 +117,22 @@ export class RunControl {
   step(hart: number, mode: StepMode): void {
     if (this.done) return;
     const h = this.machine.harts[hart]!;
-    const at = this.target.info?.lineAt(h.pc);
+    const at = this.target.infoOf(hart)?.lineAt(h.pc);
     if (mode === 'instruction' || (at === undefined && mode !== 'out')) {
       // No line information here: a line step is an instruction step (as GDB's stepi).
-      this.later(() => this.finishStep(hart, this.machine.step(hart)));
+      this.later(() => this.finishStep(hart, this.stepOne(hart)));
       return;
     }
     if (mode === 'out') {
-      const frames = unwind(this.target.info, h.pc, h.x, (a) => this.target.read(a, 4), 2);
+      const own = this.target.forHart(hart);
+      const frames = unwind(own.info, h.pc, h.x, (a) => own.read(a, 4), 2);
       const caller = frames[1];
       if (caller === undefined) {
         this.events.output('vmscope: step out: the caller of this frame is unknown; stepping one instruction instead\n', 'console');
-        this.later(() => this.finishStep(hart, this.machine.step(hart)));
+        this.later(() => this.finishStep(hart, this.stepOne(hart)));
         return;
       }
-      this.start({ kind: 'out', hart, ret: { hart, pc: caller.pc, minSp: caller.regs[2]! >>> 0 } });
+      this.start({ kind: 'out', hart, ret: { hart, pc: caller.pc, minSp: caller.regs[2]! >>> 0, vmid: this.target.vmidOf(hart) } });
       return;
     }
     this.start({ kind: 'line', hart, mode, file: at!.file, line: at!.line, startPc: h.pc >>> 0 });
@@ -131,6 +152,12 @@ export class RunControl {
         this.halt('exception', hart, { text: 'internal error in the adapter' });
       }
     });
+  }
+
+  /** One debugger single step (the observer hears of it first). */
+  private stepOne(hart: number): StopReason {
+    this.observer?.beforeStep(hart);
+    return this.machine.step(hart);
   }
 
   private finishStep(hart: number, r: StopReason): void {
@@ -175,6 +202,7 @@ export class RunControl {
   private slice(): void {
     const plan = this.plan;
     if (plan === undefined || this.done) return;
+    this.observer?.afterRun();
     if (this.pauseRequested) {
       this.pauseRequested = false;
       return this.halt('pause', plan.kind === 'continue' ? 0 : plan.hart);
@@ -192,7 +220,9 @@ export class RunControl {
 
   /** machine.run() until a breakpoint, watchpoint, pause, exit or the end of the slice. */
   private runSlice(plan: Plan): void {
-    const budget = Math.min(SLICE, this.maxInstructions - this.machine.instret);
+    // Trap vectors may move (a hypervisor sets stvec at start): shorter slices, re-read between them.
+    if (this.catcher?.active && this.catcher.vectors().join() !== this.vectors) this.syncBreakpoints();
+    const budget = Math.min(this.catcher?.active ? CATCH_SLICE : SLICE, this.maxInstructions - this.machine.instret);
     const r = this.machine.run(budget);
     if (this.handleEnd(r)) return;
     switch (r.kind) {
@@ -202,8 +232,10 @@ export class RunControl {
       case 'watchpoint':
         return this.halt('data breakpoint', r.hart, { text: r.message });
       case 'breakpoint': {
+        const caught = this.catcher?.caught(r.hart, r.pc);
+        if (caught !== undefined) return this.halt('exception', r.hart, { text: caught });
         const ret = plan.kind === 'continue' ? undefined : plan.ret;
-        if (ret && r.hart === ret.hart && r.pc === ret.pc && (this.machine.harts[r.hart]!.x[2]! >>> 0) >= ret.minSp) {
+        if (ret && r.hart === ret.hart && r.pc === ret.pc && (this.machine.harts[r.hart]!.x[2]! >>> 0) >= ret.minSp && this.target.vmidOf(r.hart) === ret.vmid) {
           if (plan.kind === 'out') return this.halt('step', r.hart);
           if (plan.kind === 'line') {
             // Back from the call that `next` stepped over: go on stepping through the line.
@@ -212,7 +244,7 @@ export class RunControl {
             const back = this.checkLine(plan);
             if (back) return;
           }
-        } else {
+        } else if (this.target.breakpointApplies(r.hart, r.pc)) {
           const d = this.bps.hit(r.pc, this.target.evalContext(r.hart));
           for (const line of d.output) this.events.output(line, 'console');
           if (d.stop) return this.halt(BP_REASON[d.kind ?? 'source'], r.hart, { ids: d.ids });
@@ -230,36 +262,36 @@ export class RunControl {
     const h = this.machine.harts[plan.hart]!;
     for (let n = 0; n < STEP_SLICE; n++) {
       const pc = h.pc >>> 0;
-      const insn = this.target.fetch(pc);
+      const insn = this.target.fetchOn(plan.hart, pc);
       const isCall = insn !== undefined && (insn.name === 'jal' || insn.name === 'jalr') && (insn.rd === 1 || insn.rd === 5);
       const sp = h.x[2]! >>> 0;
       // A user breakpoint here (not the pc we started from) stops the step.
       if (pc !== plan.startPc) {
-        if (this.bps.addresses().has(pc)) {
+        if (this.bps.addresses().has(pc) && this.target.breakpointApplies(plan.hart, pc)) {
           const d = this.bps.hit(pc, this.target.evalContext(plan.hart));
           for (const line of d.output) this.events.output(line, 'console');
           if (d.stop) return this.halt(BP_REASON[d.kind ?? 'source'], plan.hart, { ids: d.ids });
         }
       }
-      const r = this.machine.step(plan.hart);
+      const r = this.stepOne(plan.hart);
       if (this.handleEnd(r)) return;
       if (r.kind === 'watchpoint') return this.halt('data breakpoint', r.hart, { text: r.message });
       if (isCall) {
-        const entered = this.target.info?.lineAt(h.pc);
+        const entered = this.target.infoOf(plan.hart)?.lineAt(h.pc);
         // `next` steps over every call; `step in` over calls into code without line information.
         if (plan.mode === 'next' || entered === undefined) {
-          plan.ret = { hart: plan.hart, pc: (pc + insn!.len) >>> 0, minSp: sp };
+          plan.ret = { hart: plan.hart, pc: (pc + insn!.len) >>> 0, minSp: sp, vmid: this.target.vmidOf(plan.hart) };
           this.syncBreakpoints();
           this.later(() => this.slice());
           return;
         }
         // Stepped into a function: run through its prologue to the first line of its body, as GDB does.
-        const fn = this.target.info!.functionAt(h.pc);
-        const body = fn?.start === (h.pc >>> 0) ? this.target.info!.bodyStart(fn) : undefined;
+        const fn = this.target.infoOf(plan.hart)!.functionAt(h.pc);
+        const body = fn?.start === (h.pc >>> 0) ? this.target.infoOf(plan.hart)!.bodyStart(fn) : undefined;
         if (body !== undefined && body !== fn!.start) {
           // Single steps (a prologue is short and has no calls), giving up where the code leaves the function.
           for (let k = 0; k < 256 && (h.pc >>> 0) !== body && h.pc >>> 0 >= fn!.start && h.pc >>> 0 < fn!.end; k++) {
-            const q = this.machine.step(plan.hart);
+            const q = this.stepOne(plan.hart);
             if (this.handleEnd(q)) return;
             if (q.kind === 'watchpoint') return this.halt('data breakpoint', q.hart, { text: q.message });
           }
@@ -274,13 +306,14 @@ export class RunControl {
   /** Stops (and returns true) when the hart reached the start of a statement on another line. */
   private checkLine(plan: Extract<Plan, { kind: 'line' }>): boolean {
     const pc = this.machine.harts[plan.hart]!.pc >>> 0;
-    const at = this.target.info?.lineAt(pc);
+    const info = this.target.infoOf(plan.hart);
+    const at = info?.lineAt(pc);
     if (at === undefined) {
       // Left the code with line information (returned into a caller without it): stop here.
       this.halt('step', plan.hart);
       return true;
     }
-    if (this.target.info!.isStatementStart(pc) && (at.line !== plan.line || at.file !== plan.file)) {
+    if (info!.isStatementStart(pc) && (at.line !== plan.line || at.file !== plan.file)) {
       this.halt('step', plan.hart);
       return true;
     }

@@ -16,21 +16,26 @@ import { disassembleRange } from './disassembly';
 import { EvalError, evaluate, formatValue } from './expressions';
 import { loadProgram } from './load-program';
 import { dataBreakpointInfo, readMemory, setDataBreakpoints, writeMemory } from './memory';
-import { ERR, hartOfThread, parseMemoryReference, physRef, threadOfHart } from './protocol';
+import { ERR, formatMemoryReference, hartOfThread, parseMemoryReference, physRef, REVERSE_STEP_IN, REVERSE_STEP_OUT, threadOfHart } from './protocol';
+import { Reverse, type Granularity, type ReverseOp } from './reverse';
 import { RunControl, type StepMode, type StopKind } from './run-control';
 import { functionBreakpoints, instructionBreakpoints, sourceBreakpoints } from './set-breakpoints';
 import type { Target } from './target';
-import { unwind, type Frame } from './unwind';
+import { type Frame } from './unwind';
+import { evaluateInSpace, frameContext, HELP } from './address-spaces';
+import { loadGuestSymbols } from './target';
+import { sourceBreakpointView, stackFrame, stitchedStack, threadName, TrapCatcher } from './vm-exits';
 import { argsOf, fail, int, RequestError, str } from './validate';
 import { Variables } from './variables';
 
-const PRIV = ['U', 'S', '?', 'M'];
 /** Frame ids: hart * FRAME_STRIDE + frame index + 1 (0 is not a valid id for some clients). */
 const FRAME_STRIDE = 0x10000;
 
 export class VmscopeSession extends DebugSession {
   private target: Target | undefined;
   private run: RunControl | undefined;
+  /** Reverse execution (adapter/reverse.ts); also records the past while the guest runs forward. */
+  private reverse: Reverse | undefined;
   private vars: Variables | undefined;
   private readonly bps = new Breakpoints();
   private stopOnEntry = false;
@@ -95,6 +100,7 @@ export class VmscopeSession extends DebugSession {
   protected override launchRequest(response: DebugProtocol.LaunchResponse, raw: DebugProtocol.LaunchRequestArguments): void {
     if (this.target) fail('the program is already launched: one program per session', ERR.badLaunch);
     const { args, program, target } = loadProgram(raw);
+    if (args.symbols?.length) target.addGuests(loadGuestSymbols(args.symbols, args.cwd ?? process.cwd(), args.sourceFileMap));
     const { machine, info } = target;
     for (const w of info!.warnings) this.sendEvent(new OutputEvent(`vmscope: debug information of ${program}: ${w}\n`, 'console'));
     if (info!.rows.length === 0) this.sendEvent(new OutputEvent(`vmscope: ${program} has no line table (build with -g for source breakpoints and stepping)\n`, 'console'));
@@ -107,6 +113,12 @@ export class VmscopeSession extends DebugSession {
       output: (text, category) => this.sendEvent(new OutputEvent(text, category)),
       ended: () => this.sendEvent(new TerminatedEvent()),
     }, args.maxInstructions ?? Number.MAX_SAFE_INTEGER);
+    this.reverse = new Reverse(target, this.run, this.bps, {
+      stopped: (kind, hart, opts) => this.onStopped(kind, hart, opts),
+      output: (text, category) => this.sendEvent(new OutputEvent(text, category)),
+    });
+    this.run.observer = this.reverse.history;
+    this.run.catcher = new TrapCatcher(target);
     this.stopOnEntry = args.stopOnEntry ?? false;
     this.sendResponse(response);
     // Configuration requests (breakpoints) need the program: invite them only now.
@@ -123,7 +135,10 @@ export class VmscopeSession extends DebugSession {
   // --- Breakpoints.
 
   protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
-    response.body = { breakpoints: sourceBreakpoints(this.need(), this.bps, argsOf('setBreakpoints', args), (l) => this.convertClientLineToDebugger(l), (l) => this.convertDebuggerLineToClient(l)) };
+    const a = argsOf('setBreakpoints', args);
+    // A guest's source resolves with the guest's lines, and its hits count only in that VMID (vm-exits.ts).
+    const view = sourceBreakpointView(this.need(), a, (l) => this.convertClientLineToDebugger(l));
+    response.body = { breakpoints: sourceBreakpoints(view, this.bps, a, (l) => this.convertClientLineToDebugger(l), (l) => this.convertDebuggerLineToClient(l)) };
     this.run!.syncBreakpoints();
     this.sendResponse(response);
   }
@@ -135,20 +150,38 @@ export class VmscopeSession extends DebugSession {
     const file = str('breakpointLocations', source as Record<string, unknown>, 'path');
     const from = this.convertClientLineToDebugger(int('breakpointLocations', a, 'line'));
     const to = a.endLine === undefined ? from : this.convertClientLineToDebugger(int('breakpointLocations', a, 'endLine'));
-    const lines = this.need().info?.linesWithCode(file, from, to) ?? [];
+    const lines = (this.need().guestOfSource(file)?.info ?? this.need().info)?.linesWithCode(file, from, to) ?? [];
     response.body = { breakpoints: lines.map((l) => ({ line: this.convertDebuggerLineToClient(l) })) };
     this.sendResponse(response);
   }
 
   protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
     response.body = { breakpoints: functionBreakpoints(this.need(), this.bps, argsOf('setFunctionBreakpoints', args)) };
+    this.need().bindBreakpoints('function', 'host', response.body.breakpoints.flatMap((b) => (b.instructionReference ? [Number(b.instructionReference)] : [])));
     this.run!.syncBreakpoints();
     this.sendResponse(response);
   }
 
   protected override setInstructionBreakpointsRequest(response: DebugProtocol.SetInstructionBreakpointsResponse, args: DebugProtocol.SetInstructionBreakpointsArguments): void {
-    response.body = { breakpoints: instructionBreakpoints(this.need(), this.bps, argsOf('setInstructionBreakpoints', args)) };
+    const a = argsOf('setInstructionBreakpoints', args);
+    // Breakpoints are on virtual pcs: a `va:<hart>:` or (a guest with vsatp bare) `gpa:<vmid>:` reference from the Disassembly view is its address.
+    if (Array.isArray(a.breakpoints)) {
+      a.breakpoints = (a.breakpoints as unknown[]).map((b) => (b !== null && typeof b === 'object' && typeof (b as Record<string, unknown>).instructionReference === 'string'
+        ? { ...(b as Record<string, unknown>), instructionReference: ((b as Record<string, unknown>).instructionReference as string).replace(/^\s*(?:va|virt|gpa):\d+:/i, '') } : b));
+    }
+    response.body = { breakpoints: instructionBreakpoints(this.need(), this.bps, a) };
+    this.need().bindBreakpoints('instruction', 'any', response.body.breakpoints.flatMap((b) => (b.instructionReference ? [Number(b.instructionReference)] : [])));
     this.run!.syncBreakpoints();
+    this.sendResponse(response);
+  }
+
+  protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
+    const a = argsOf('setExceptionBreakpoints', args);
+    const filters = Array.isArray(a.filters) ? (a.filters as unknown[]).filter((f): f is string => typeof f === 'string') : [];
+    this.need();
+    const unknown = this.run!.catcher!.set(filters);
+    this.run!.syncBreakpoints();
+    response.body = { breakpoints: filters.map((f) => (unknown.includes(f) ? { verified: false, message: `no exception filter '${f}'` } : { verified: true })) };
     this.sendResponse(response);
   }
 
@@ -199,10 +232,44 @@ export class VmscopeSession extends DebugSession {
     this.resume(() => this.run!.step(hart, m));
   }
 
+  // --- Reverse execution (adapter/reverse.ts).
+
+  protected override stepBackRequest(response: DebugProtocol.StepBackResponse, args: DebugProtocol.StepBackArguments): void {
+    this.reverseRequest(response, 'stepBack', args, 'stepBack');
+  }
+
+  protected override reverseContinueRequest(response: DebugProtocol.ReverseContinueResponse, args: DebugProtocol.ReverseContinueArguments): void {
+    this.reverseRequest(response, 'reverseContinue', args, 'reverseContinue');
+  }
+
+  /** vmscope/reverseStepIn and vmscope/reverseStepOut (protocol.ts); anything else is unknown. */
+  protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown, request?: DebugProtocol.Request): void {
+    if (command !== REVERSE_STEP_IN && command !== REVERSE_STEP_OUT) return super.customRequest(command, response, args, request);
+    // guardHandlers passes `command` where it expects the response: answer errors here.
+    try {
+      this.reverseRequest(response, command, args, command === REVERSE_STEP_IN ? 'reverseStepIn' : 'reverseStepOut');
+    } catch (e) {
+      this.answerError(response, e);
+    }
+  }
+
+  private reverseRequest(response: DebugProtocol.Response, command: string, raw: unknown, op: ReverseOp): void {
+    const a = argsOf(command, raw);
+    const hart = this.hartOf(command, a);
+    this.needStopped();
+    const granularity = a.granularity ?? 'statement';
+    if (granularity !== 'statement' && granularity !== 'line' && granularity !== 'instruction') {
+      fail(`'${command}': granularity must be 'statement', 'line' or 'instruction', got ${JSON.stringify(granularity)}`);
+    }
+    this.sendResponse(response);
+    this.resume(() => this.reverse!.start(op, hart, granularity as Granularity));
+  }
+
   protected override pauseRequest(response: DebugProtocol.PauseResponse, args: DebugProtocol.PauseArguments): void {
     argsOf('pause', args);
     this.need();
     this.run!.pause();
+    this.reverse?.pause();
     this.sendResponse(response);
   }
 
@@ -230,6 +297,7 @@ export class VmscopeSession extends DebugSession {
   }
 
   private onStopped(kind: StopKind, hart: number, opts?: { ids?: number[]; text?: string }): void {
+    this.target?.noteRoots();
     this.stacks.clear();
     this.vars?.reset();
     const e = new StoppedEvent(kind, threadOfHart(hart), opts?.text) as DebugProtocol.StoppedEvent;
@@ -242,16 +310,15 @@ export class VmscopeSession extends DebugSession {
 
   protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
     const harts = this.target?.machine.harts ?? [];
-    response.body = { threads: harts.map((h, i) => new Thread(threadOfHart(i), `hart ${i}: ${PRIV[h.priv] ?? '?'}-mode`)) };
+    response.body = { threads: harts.map((_, i) => new Thread(threadOfHart(i), threadName(this.target!, i))) };
     this.sendResponse(response);
   }
 
   private stackOf(hart: number): Frame[] {
     let s = this.stacks.get(hart);
     if (!s) {
-      const t = this.need();
-      const h = t.machine.harts[hart]!;
-      s = unwind(t.info, h.pc, h.x, (addr) => t.read(addr, 4));
+      // In the hart's context (a guest's symbols and memory when V=1), stitched across a VM exit.
+      s = stitchedStack(this.need(), hart);
       this.stacks.set(hart, s);
     }
     return s;
@@ -270,20 +337,7 @@ export class VmscopeSession extends DebugSession {
       totalFrames: frames.length,
       stackFrames: slice.map((f, k) => {
         const index = Math.max(0, start) + k;
-        // Caller frames: describe the call instruction, just before the return address.
-        const where = index === 0 ? f.pc : f.pc - 1;
-        const src = t.source(where);
-        const name = t.functionName(where) ?? `0x${f.pc.toString(16).padStart(8, '0')}`;
-        const frame: DebugProtocol.StackFrame = {
-          id: hart * FRAME_STRIDE + index + 1,
-          name,
-          line: src ? this.convertDebuggerLineToClient(src.line) : 0,
-          column: src ? this.convertDebuggerColumnToClient(src.column) : 0,
-          instructionPointerReference: `0x${f.pc.toString(16).padStart(8, '0')}`,
-        };
-        if (src) frame.source = src.source;
-        else frame.presentationHint = 'subtle';
-        return frame;
+        return stackFrame(t, hart, f, index, hart * FRAME_STRIDE + index + 1, (l) => this.convertDebuggerLineToClient(l), (c) => this.convertDebuggerColumnToClient(c));
       }),
     };
     this.sendResponse(response);
@@ -304,6 +358,11 @@ export class VmscopeSession extends DebugSession {
 
   protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
     const { hart, index, frame } = this.frameOf('scopes', argsOf('scopes', args));
+    // A VM-exit label and a guest frame seen from the hypervisor have no registers the debugger knows.
+    if (frame.label !== undefined || frame.guest) {
+      response.body = { scopes: [] };
+      return this.sendResponse(response);
+    }
     response.body = { scopes: this.vars!.scopes(hart, index, frame.regs, frame.pc) };
     this.sendResponse(response);
   }
@@ -326,6 +385,7 @@ export class VmscopeSession extends DebugSession {
     const t = this.need();
     this.needStopped();
     response.body = { value: this.vars!.set(t, ref, name, text) };
+    this.reverse?.history.edited();
     this.stacks.clear();
     this.sendResponse(response);
   }
@@ -335,15 +395,28 @@ export class VmscopeSession extends DebugSession {
     const expression = str('evaluate', a, 'expression');
     const t = this.need();
     let ctx = t.evalContext(0);
+    let hart = 0;
     if (a.frameId !== undefined) {
-      const { hart, frame } = this.frameOf('evaluate', a);
-      ctx = t.evalContext(hart, frame.regs, frame.pc);
+      const f = this.frameOf('evaluate', a);
+      hart = f.hart;
+      ctx = frameContext(t, hart, f.frame);
+    }
+    if (expression.trim() === 'help') {
+      response.body = { result: HELP, variablesReference: 0 };
+      return this.sendResponse(response);
     }
     try {
+      const spaced = evaluateInSpace(t, expression, ctx);
+      if (spaced !== undefined) {
+        response.body = spaced;
+        return this.sendResponse(response);
+      }
       const r = evaluate(expression, ctx);
       const ref = r.address ?? r.value >>> 0;
       response.body = { result: formatValue(r.value), variablesReference: 0, type: r.signed ? 'int32' : 'uint32' };
-      if (t.read(ref, 1) !== undefined) response.body.memoryReference = physRef(ref);
+      // Addresses in expressions are the hart's own (virtual when it translates).
+      const own = t.forHart(hart);
+      if (own.read(ref, 1) !== undefined) response.body.memoryReference = t.translated(hart) ? formatMemoryReference({ space: { kind: 'va', hart }, address: ref }) : physRef(ref);
     } catch (e) {
       if (e instanceof EvalError) fail(`${expression}: ${e.message}`, ERR.evaluate);
       throw e;
@@ -360,6 +433,7 @@ export class VmscopeSession extends DebugSession {
 
   protected override writeMemoryRequest(response: DebugProtocol.WriteMemoryResponse, args: DebugProtocol.WriteMemoryArguments): void {
     response.body = writeMemory(this.need(), argsOf('writeMemory', args));
+    this.reverse?.history.edited();
     this.stacks.clear();
     this.sendResponse(response);
   }
@@ -372,7 +446,8 @@ export class VmscopeSession extends DebugSession {
     if (count < 0 || count > 10_000) fail(`'disassemble': instructionCount must be 0..10000, got ${count}`);
     const base = (ref.address + int('disassemble', a, 'offset', 0)) >>> 0;
     const resolve = a.resolveSymbols === undefined ? true : a.resolveSymbols === true;
-    response.body = { instructions: disassembleRange(this.need(), base, int('disassemble', a, 'instructionOffset', 0), count, resolve) };
+    // In the reference's space: a guest's code through its translation, with its symbols.
+    response.body = { instructions: disassembleRange(this.need().forSpace(ref.space), base, int('disassemble', a, 'instructionOffset', 0), count, resolve) };
     this.sendResponse(response);
   }
 
@@ -386,7 +461,7 @@ export class VmscopeSession extends DebugSession {
   private needStopped(): void {
     this.need();
     if (this.run!.finished) fail('the program has ended', ERR.notStopped);
-    if (this.run!.running) fail('the machine is running: pause it first', ERR.notStopped);
+    if (this.run!.running || this.reverse?.running) fail('the machine is running: pause it first', ERR.notStopped);
   }
 
   private hartOf(command: string, a: Record<string, unknown>): number {

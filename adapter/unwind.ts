@@ -13,6 +13,12 @@ export interface Frame {
   regs: Int32Array;
   /** Canonical frame address (the sp before the call), when known. */
   cfa?: number;
+  /** A synthetic frame between stacks (a VM exit): only this name, no code (adapter/vm-exits.ts). */
+  label?: string;
+  /** The frame runs in guest `vmid`, not in the hart's current context (its symbols, its memory). */
+  vmid?: number;
+  /** A guest frame at a trap's pc (sepc): the faulting instruction, not a return address. */
+  guest?: boolean;
 }
 
 const MAX_FRAMES = 64;

@@ -54,8 +54,8 @@ export class Variables {
         const ro = c.frame !== 0;
         const mk = (v: DebugProtocol.Variable) => (ro ? readOnly(v) : v);
         return [
-          mk({ name: 'pc', value: formatValue(c.pc), variablesReference: 0, evaluateName: 'pc', memoryReference: `phys:0x${(c.pc >>> 0).toString(16).padStart(8, '0')}` }),
-          readOnly({ name: 'priv', value: `${PRIV_NAMES[h.priv] ?? '?'}-mode`, variablesReference: 0 }),
+          mk({ name: 'pc', value: formatValue(c.pc), variablesReference: 0, evaluateName: 'pc', memoryReference: this.pcReference(c.hart, c.pc) }),
+          readOnly({ name: 'priv', value: `${h.virt ? 'V' : ''}${PRIV_NAMES[h.priv] ?? '?'}-mode`, variablesReference: 0 }),
           ...ABI_NAMES.map((n, i) => mk({ name: n, type: `x${i}`, value: formatValue(c.regs[i]!), variablesReference: 0, evaluateName: n })),
         ];
       }
@@ -93,6 +93,14 @@ export class Variables {
         });
       }
     }
+  }
+
+  /** The pc as a memory reference: virtual through the hart's translation when it translates (V=1, satp in S/U). */
+  private pcReference(hart: number, pc: number): string {
+    const h = this.machine.harts[hart]!;
+    const hex = `0x${(pc >>> 0).toString(16).padStart(8, '0')}`;
+    const paged = h.priv !== 3 && ((this.machine.readCsr(hart, 0x180) ?? 0) >>> 31) !== 0;
+    return h.virt || paged ? `va:${hart}:${hex}` : `phys:${hex}`;
   }
 
   /** setVariable: a register of the top frame or a CSR; returns the value it now has. */

@@ -15,6 +15,7 @@ export type { IsaConfig } from './hart/isa';
 export { loadElf, findSymbol, checkLoadable, ElfError, type ElfImage, type ElfSymbol, type ElfSegment } from './loader/elf';
 export { decode, insnLength } from './isa/decode';
 export type { Insn } from './isa/insn';
+export { debugTranslate, vmidOf, type DebugAccess, type DebugSpace, type DebugTranslation } from './debug/translate';
 export type {
   Feature, FeatureHost, MemTransaction, MemKind, TranslationEvent, CacheEvent, VmTransition, CustomInstruction, HartView,
 } from './features/types';

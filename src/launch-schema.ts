@@ -10,7 +10,7 @@
 import type { LaunchArguments } from '../adapter/launch-config';
 
 /** The JSON-schema type that matches a TypeScript attribute type. */
-type JsonType<T> = T extends string ? 'string' : T extends boolean ? 'boolean' : T extends number ? 'integer' | 'number' : T extends object ? 'object' : never;
+type JsonType<T> = T extends string ? 'string' : T extends boolean ? 'boolean' : T extends number ? 'integer' | 'number' : T extends readonly unknown[] ? 'array' : T extends object ? 'object' : never;
 
 interface Property<T> {
   type: JsonType<T>;
@@ -22,6 +22,8 @@ interface Property<T> {
   examples?: T[];
   /** For object-valued attributes: the schema of each value. */
   additionalProperties?: { type: 'string' };
+  /** For list-valued attributes: the schema of each element. */
+  items?: Record<string, unknown>;
 }
 
 /** Every attribute of LaunchArguments, no more, no less. */
@@ -69,6 +71,20 @@ export const launchProperties: { [K in keyof Required<LaunchArguments>]: Propert
     type: 'object',
     markdownDescription: 'Where the sources are when the program was built elsewhere: build-path prefixes as the debug information records them, mapped to local folders, e.g. `{ "/build/src": "${workspaceFolder}/src" }`. Without it, vmscope looks for each recorded path\'s trailing components below the program\'s folder and its parents.',
     additionalProperties: { type: 'string' },
+  },
+  symbols: {
+    type: 'array',
+    markdownDescription: 'Symbols and DWARF of guests (hypervisor debugging): ELF files of code that runs in VS/VU-mode, each bound to the VMID it runs with (`hgatp.VMID`). While a hart runs with V=1 and that VMID, stacks, source lines, source breakpoints in the guest\'s files (which then stop only in that VMID) and expressions use that guest\'s symbols. Relative paths resolve against `cwd`.',
+    default: [],
+    examples: [[{ program: '${workspaceFolder}/guest-a.elf', vmid: 1 }, { program: '${workspaceFolder}/guest-b.elf', vmid: 2 }]],
+    items: {
+      type: 'object',
+      required: ['program', 'vmid'],
+      properties: {
+        program: { type: 'string', description: 'Path of the guest ELF (linked at its guest addresses).' },
+        vmid: { type: 'integer', minimum: 0, maximum: 127, description: 'The VMID the guest runs with (hgatp.VMID).' },
+      },
+    },
   },
 };
 

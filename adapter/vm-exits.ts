@@ -1,0 +1,244 @@
+/**
+ * The hypervisor extension as the debugger shows it: thread names by what a hart runs (HS-mode,
+ * VS-mode with VMID and guest), the stitched stack of a VM exit (the hypervisor's frames, a label
+ * frame naming the exit, then the guest's frame at sepc) and exception breakpoints on traps
+ * (VM exits, guest-page faults, illegal and virtual instructions, SBI calls from VS-mode).
+ *
+ * Exception breakpoints are breakpoints on the trap vectors (HS stvec, mtvec) that the run loop
+ * re-reads between slices; a stop there is reported when the cause (scause/mcause, hstatus.SPV,
+ * mstatush.MPV) matches an enabled filter, else the run goes on. A vector written and used within
+ * one slice is missed: the machine has no trap hook yet (see TrapCatcher).
+ */
+import * as path from 'node:path';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { vmidOf } from '../emulator/api';
+import type { Target } from './target';
+import { unwind, type Frame } from './unwind';
+
+const CSR_MSTATUSH = 0x310;
+const CSR_MTVEC = 0x305;
+const CSR_MCAUSE = 0x342;
+const CSR_MEPC = 0x341;
+/** Interrupt causes with their own entries in a vectored mtvec / stvec. */
+const M_IRQS = [1, 3, 5, 7, 9, 11];
+const S_IRQS = [1, 5, 9];
+const CSR_SCAUSE = 0x142;
+const CSR_SEPC = 0x141;
+const CSR_HSTATUS = 0x600;
+const CSR_HGATP = 0x680;
+const CSR_VSATP = 0x280;
+const HSTATUS_SPV = 1 << 7;
+const MSTATUSH_MPV = 1 << 7;
+const PRIV = ['U', 'S', '?', 'M'];
+
+/** Short names of exception causes for VM-exit frames and stop texts. */
+const CAUSES: Record<number, string> = {
+  0: 'misaligned fetch', 1: 'instruction access fault', 2: 'illegal instruction', 3: 'breakpoint',
+  4: 'misaligned load', 5: 'load access fault', 6: 'misaligned store', 7: 'store access fault',
+  8: 'ecall from U-mode', 9: 'ecall from HS-mode', 10: 'ecall from VS-mode', 11: 'ecall from M-mode',
+  12: 'instruction page fault', 13: 'load page fault', 15: 'store page fault',
+  20: 'instruction guest-page fault', 21: 'load guest-page fault', 22: 'virtual instruction', 23: 'store guest-page fault',
+};
+const INTERRUPTS: Record<number, string> = {
+  1: 'supervisor software interrupt', 2: 'VS software interrupt', 3: 'machine software interrupt',
+  5: 'supervisor timer interrupt', 6: 'VS timer interrupt', 7: 'machine timer interrupt',
+  9: 'supervisor external interrupt', 10: 'VS external interrupt', 11: 'machine external interrupt', 12: 'guest external interrupt',
+};
+
+export function trapName(cause: number): string {
+  const code = cause & 0x7fffffff;
+  if (cause >>> 31) return INTERRUPTS[code] ?? `interrupt ${code}`;
+  return CAUSES[code] ?? `exception ${code}`;
+}
+
+const hex8 = (v: number): string => `0x${(v >>> 0).toString(16).padStart(8, '0')}`;
+
+/** `hart 0: HS-mode`, `hart 0: VS-mode, VMID 1 (guest-a)`, `hart 0: M-mode`. */
+export function threadName(t: Target, hart: number): string {
+  const h = t.machine.harts[hart]!;
+  const p = PRIV[h.priv] ?? '?';
+  if (h.virt) {
+    const vmid = t.vmidOf(hart)!;
+    const g = t.guests.get(vmid);
+    return `hart ${hart}: V${p}-mode, VMID ${vmid}${g ? ` (${g.name})` : ''}`;
+  }
+  return `hart ${hart}: ${h.hasH && p === 'S' ? 'HS' : p}-mode`;
+}
+
+/**
+ * The guest context a hypervisor in HS-mode is handling: the trap came from V=1 (hstatus.SPV); or
+ * M-mode's, when a trap from V=1 went to M (mstatush.MPV).
+ */
+function vmExit(t: Target, hart: number): { cause: number; pc: number; vmid: number; vector: number[] } | undefined {
+  const h = t.machine.harts[hart]!;
+  if (!h.hasH || h.virt) return undefined;
+  const vmid = vmidOf(t.machine.readCsr(hart, CSR_HGATP) ?? 0);
+  if (h.priv === 3) {
+    if (((t.machine.readCsr(hart, CSR_MSTATUSH) ?? 0) & MSTATUSH_MPV) === 0) return undefined;
+    return { cause: t.machine.readCsr(hart, CSR_MCAUSE) ?? 0, pc: t.machine.readCsr(hart, CSR_MEPC) ?? 0, vmid, vector: vectorsOf(t.machine.readCsr(hart, CSR_MTVEC) ?? 0, M_IRQS) };
+  }
+  if (h.priv !== 1) return undefined;
+  const hstatus = t.machine.readCsr(hart, CSR_HSTATUS) ?? 0;
+  if ((hstatus & HSTATUS_SPV) === 0) return undefined;
+  return {
+    cause: t.machine.readCsr(hart, CSR_SCAUSE) ?? 0,
+    pc: t.machine.readCsr(hart, CSR_SEPC) ?? 0,
+    vmid,
+    vector: vectorsOf(hsStvec(t, hart), S_IRQS),
+  };
+}
+
+/** HS trap vector addresses (base, and the interrupt entries when vectored) of hart `hart`. */
+function vectorsOf(tvec: number, interrupts: number[]): number[] {
+  const base = (tvec & ~3) >>> 0;
+  return (tvec & 3) === 1 ? [base, ...interrupts.map((c) => (base + 4 * c) >>> 0)] : [base];
+}
+
+/** The HS-level stvec, whatever V is (while V=1 the hart keeps it aside). */
+function hsStvec(t: Target, hart: number): number {
+  const h = t.machine.harts[hart]!;
+  return (h.virt ? h.vstvec : h.stvec) >>> 0;
+}
+
+/**
+ * The call stack of hart `hart`: its frames in its current context (a guest's symbols and memory
+ * when it runs with V=1), and when it is a hypervisor handling a trap from a guest (HS-mode,
+ * hstatus.SPV = 1; or M-mode with mstatush.MPV = 1) a label frame for the VM exit and the guest's
+ * frame at sepc (mepc). The guest's
+ * registers are where the hypervisor saved them (unknown in general), so the guest's frames stop
+ * there.
+ */
+export function stitchedStack(t: Target, hart: number): Frame[] {
+  const h = t.machine.harts[hart]!;
+  const view = t.forHart(hart);
+  const exit = vmExit(t, hart);
+  // At the trap vector itself every register is still the guest's: no host frames to unwind.
+  const atVector = exit !== undefined && exit.vector.includes(h.pc >>> 0);
+  const frames = atVector ? [{ pc: h.pc >>> 0, regs: Int32Array.from(h.x) }] : unwind(view.info, h.pc, h.x, (a) => view.read(a, 4));
+  if (exit === undefined) return frames;
+  frames.push({ pc: exit.pc >>> 0, regs: new Int32Array(32), label: `VM exit: ${trapName(exit.cause)} (guest pc ${hex8(exit.pc)}, VMID ${exit.vmid})` });
+  frames.push({ pc: exit.pc >>> 0, regs: new Int32Array(32), vmid: exit.vmid, guest: true });
+  return frames;
+}
+
+/**
+ * The DAP stack frame of `f` (frame `index` of hart `hart`); `line`/`column` convert to the
+ * client's numbering.
+ */
+export function stackFrame(t: Target, hart: number, f: Frame, index: number, id: number, line: (l: number) => number, column: (c: number) => number): DebugProtocol.StackFrame {
+  if (f.label !== undefined) return { id, name: f.label, line: 0, column: 0, presentationHint: 'label' };
+  const own = f.vmid === undefined;
+  const view = own ? t.forHart(hart) : t.forVmid(f.vmid!);
+  const known = own || t.guests.has(f.vmid!);
+  // Caller frames: describe the call instruction, just before the return address.
+  const where = index === 0 || f.guest ? f.pc : f.pc - 1;
+  const src = known ? view.source(where) : undefined;
+  let name = (known ? view.functionName(where) : undefined) ?? hex8(f.pc);
+  if (f.guest) {
+    const g = t.guests.get(f.vmid!);
+    name += ` (${g ? `${g.name}, ` : ''}VMID ${f.vmid}; outer guest frames need the guest's saved registers)`;
+  }
+  const frame: DebugProtocol.StackFrame = { id, name, line: src ? line(src.line) : 0, column: src ? column(src.column) : 0 };
+  if (own) frame.instructionPointerReference = t.translated(hart) ? `va:${hart}:${hex8(f.pc)}` : hex8(f.pc);
+  else if ((t.machine.readCsr(hart, CSR_VSATP) ?? 0) >>> 31 === 0) frame.instructionPointerReference = `gpa:${f.vmid}:${hex8(f.pc)}`;
+  if (src) frame.source = src.source;
+  else frame.presentationHint = 'subtle';
+  return frame;
+}
+
+/** The exception breakpoint filters (capabilities.exceptionBreakpointFilters). */
+export const EXCEPTION_FILTERS: DebugProtocol.ExceptionBreakpointsFilter[] = [
+  { filter: 'vm-exit', label: 'VM exit (any trap from a guest)', description: 'Stop at the trap handler when a hart running with V=1 takes any trap (to HS- or M-mode).', default: false },
+  { filter: 'guest-page-fault', label: 'Guest-page fault', description: 'Instruction, load or store guest-page fault (causes 20, 21, 23): a G-stage miss.', default: false },
+  { filter: 'illegal-instruction', label: 'Illegal instruction', description: 'Any illegal-instruction exception taken to HS- or M-mode (cause 2).', default: false },
+  { filter: 'virtual-instruction', label: 'Virtual instruction', description: 'Virtual-instruction exception (cause 22), e.g. wfi with hstatus.VTW.', default: false },
+  { filter: 'ecall-vs', label: 'ecall from VS-mode (SBI call)', description: 'A guest\'s environment call (cause 10).', default: false },
+];
+
+/**
+ * Traps the user asked to stop at. vectors() are the pcs to break at now (re-read between run
+ * slices); caught() decides at such a stop. Not sound for a vector written and used within one run
+ * slice, nor for code that jumps to a vector: a machine hook on trap entry would be.
+ */
+export class TrapCatcher {
+  private filters = new Set<string>();
+
+  constructor(private readonly t: Target) {}
+
+  get active(): boolean {
+    return this.filters.size > 0;
+  }
+
+  /** Replaces the enabled filters; returns the unknown ones. */
+  set(filters: string[]): string[] {
+    const known = new Set(EXCEPTION_FILTERS.map((f) => f.filter));
+    this.filters = new Set(filters.filter((f) => known.has(f)));
+    return filters.filter((f) => !known.has(f));
+  }
+
+  vectors(): number[] {
+    if (!this.active) return [];
+    const out = new Set<number>();
+    this.t.machine.harts.forEach((h, i) => {
+      const mtvec = this.t.machine.readCsr(i, CSR_MTVEC) ?? 0;
+      for (const v of vectorsOf(mtvec, M_IRQS)) out.add(v);
+      if (h.hasH) for (const v of vectorsOf(hsStvec(this.t, i), S_IRQS)) out.add(v);
+    });
+    return [...out];
+  }
+
+  /** The stop text when hart `hart` at `pc` has just entered a trap handler for a caught trap. */
+  caught(hart: number, pc: number): string | undefined {
+    if (!this.active) return undefined;
+    const m = this.t.machine;
+    const h = m.harts[hart]!;
+    let cause: number;
+    let fromGuest: boolean;
+    let where: string;
+    if (h.priv === 3 && vectorsOf(m.readCsr(hart, CSR_MTVEC) ?? 0, M_IRQS).includes(pc >>> 0)) {
+      cause = m.readCsr(hart, CSR_MCAUSE) ?? 0;
+      fromGuest = ((m.readCsr(hart, CSR_MSTATUSH) ?? 0) & MSTATUSH_MPV) !== 0;
+      where = 'M-mode';
+    } else if (h.hasH && h.priv === 1 && !h.virt && vectorsOf(hsStvec(this.t, hart), S_IRQS).includes(pc >>> 0)) {
+      cause = m.readCsr(hart, CSR_SCAUSE) ?? 0;
+      fromGuest = ((m.readCsr(hart, CSR_HSTATUS) ?? 0) & HSTATUS_SPV) !== 0;
+      where = 'HS-mode';
+    } else {
+      return undefined;
+    }
+    const exc = cause >>> 31 === 0;
+    const code = cause & 0x7fffffff;
+    const f = this.filters;
+    const hit = (f.has('vm-exit') && fromGuest)
+      || (exc && f.has('guest-page-fault') && (code === 20 || code === 21 || code === 23))
+      || (exc && f.has('illegal-instruction') && code === 2)
+      || (exc && f.has('virtual-instruction') && code === 22)
+      || (exc && f.has('ecall-vs') && code === 10);
+    if (!hit) return undefined;
+    return `${fromGuest ? 'VM exit: ' : ''}${trapName(cause)} (trap to ${where})`;
+  }
+}
+
+/**
+ * setBreakpoints in a guest's source: the Target view whose debug information resolves the lines
+ * (the main program's when it has the file, else the first guest's that has it), and the binding of
+ * the addresses to their owners: a file of the main program to the host, a guest's file to each
+ * VMID whose ELF has it (a file shared by guests hits in each; their addresses are the first guest's).
+ */
+export function sourceBreakpointView(t: Target, a: Record<string, unknown>, fromClient: (l: number) => number): Target {
+  const source = a.source as Record<string, unknown> | null | undefined;
+  const file = source !== null && typeof source === 'object' && typeof source.path === 'string' ? source.path : undefined;
+  if (file === undefined) return t;
+  const raw = Array.isArray(a.breakpoints) ? (a.breakpoints as unknown[]).map((b) => (b as Record<string, unknown> | null)?.line) : Array.isArray(a.lines) ? (a.lines as unknown[]) : [];
+  const lines = raw.filter((l): l is number => typeof l === 'number' && Number.isInteger(l)).map(fromClient);
+  const key = `src:${path.resolve(file)}`;
+  t.unbindBreakpoints(key);
+  const guests = [...t.guests.values()].filter((g) => g.info.matchFiles(file).length > 0);
+  const addrsIn = (v: Target): number[] => lines.flatMap((l) => v.info?.breakpointLocations(file, l)?.addresses ?? []);
+  if (guests.length === 0 || (t.info?.matchFiles(file).length ?? 0) > 0) {
+    t.bindBreakpoints(key, 'host', addrsIn(t));
+    return t;
+  }
+  for (const g of guests) t.bindBreakpoints(`${key}:${g.vmid}`, g.vmid, addrsIn(t.forVmid(g.vmid)));
+  return t.forVmid(guests[0]!.vmid);
+}

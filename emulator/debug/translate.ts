@@ -1,0 +1,128 @@
+/**
+ * The debugger's address translation: where a guest-virtual or guest-physical address lands in
+ * system-physical memory, walked from the page tables in RAM as they are now. Unlike the hart's
+ * walkers (mmu/sv32.ts, mmu/two-stage.ts) it has no side effects: no A/D updates, no TLB fills, no
+ * traps, no PMP checks. Permission follows what a debugger needs rather than the privilege rules
+ * (U/SUM are not checked; a read needs R or X, as with MXR; a write W; a fetch X); the G stage still
+ * requires U = 1 on its leaves (8.5.1), as the hardware would fault otherwise.
+ *
+ * Spaces:
+ * - `virt`: the hart's current translation context. V=1: VS stage through vsatp, then G stage
+ *   through hgatp (also for the VS-stage page-table reads). V=0: satp, bare in M-mode.
+ * - `guestPhys`: a guest-physical address of VMID `vmid` through a G-stage root. The hardware knows
+ *   only the current hgatp: when its VMID matches it is used, otherwise the caller passes the
+ *   hgatp it saw for that VMID (the hypervisor keeps the others in its own memory).
+ */
+import { HCSR, Priv } from '../csr/bits';
+import type { Machine } from '../machine';
+
+export type DebugAccess = 'read' | 'write' | 'fetch';
+
+export type DebugSpace =
+  | { kind: 'virt' }
+  | { kind: 'guestPhys'; vmid: number; hgatp?: number };
+
+export type DebugTranslation =
+  | { ok: true; pa: number; gpa?: number }
+  | { ok: false; reason: string };
+
+const PTE_V = 1;
+const PTE_R = 2;
+const PTE_W = 4;
+const PTE_X = 8;
+const PTE_U = 16;
+const CSR_SATP = 0x180;
+
+const hex = (v: number): string => `0x${v.toString(16).padStart(8, '0')}`;
+
+/** VMID of an hgatp value (Sv32: bits 28:22). */
+export const vmidOf = (hgatp: number): number => (hgatp >>> 22) & 0x7f;
+
+function readWord(m: Machine, pa: number): number | undefined {
+  try {
+    const b = m.readPhys(pa, 4);
+    return (b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! << 24)) >>> 0;
+  } catch {
+    return undefined;
+  }
+}
+
+function allows(pte: number, access: DebugAccess): boolean {
+  if (access === 'fetch') return (pte & PTE_X) !== 0;
+  if (access === 'read') return (pte & (PTE_R | PTE_X)) !== 0;
+  return (pte & PTE_W) !== 0;
+}
+
+type Walk = { ok: true; pa: number } | { ok: false; reason: string };
+
+/**
+ * One Sv32 walk (`x4`: Sv32x4, 34-bit input, 16 KiB root) from root PPN `rootPpn`; `ptePa` maps a
+ * page-table address to where it is read (the G stage for VS-stage tables).
+ */
+function walk(m: Machine, stage: string, rootPpn: number, addr: number, access: DebugAccess, gstage: boolean, ptePa: (a: number) => Walk): Walk {
+  let base = rootPpn * 4096;
+  for (let level = 1; level >= 0; level--) {
+    const vpn = level === 1 ? Math.floor(addr / 0x400000) : Math.floor(addr / 4096) & 0x3ff;
+    const at = ptePa(base + vpn * 4);
+    if (!at.ok) return { ok: false, reason: `${stage}: page table at ${hex(base + vpn * 4)}: ${at.reason}` };
+    const pte = readWord(m, at.pa);
+    if (pte === undefined) return { ok: false, reason: `${stage}: page table entry at ${hex(at.pa)} is not in RAM` };
+    if ((pte & PTE_V) === 0) return { ok: false, reason: `${stage}: ${hex(addr)} is unmapped (invalid PTE at level ${level})` };
+    if ((pte & PTE_R) === 0 && (pte & PTE_W) !== 0) return { ok: false, reason: `${stage}: reserved PTE (W without R) at ${hex(at.pa)}` };
+    if ((pte & (PTE_R | PTE_W | PTE_X)) === 0) {
+      base = (pte >>> 10) * 4096;
+      continue;
+    }
+    if (gstage && (pte & PTE_U) === 0) return { ok: false, reason: `${stage}: permission: the leaf for ${hex(addr)} has U = 0` };
+    if (!allows(pte, access)) return { ok: false, reason: `${stage}: permission: ${hex(addr)} is not ${access === 'write' ? 'writable' : access === 'fetch' ? 'executable' : 'readable'}` };
+    if (level === 1 && ((pte >>> 10) & 0x3ff) !== 0) return { ok: false, reason: `${stage}: misaligned superpage for ${hex(addr)}` };
+    return { ok: true, pa: level === 1 ? (pte >>> 20) * 0x400000 + (addr % 0x400000) : (pte >>> 10) * 4096 + (addr % 4096) };
+  }
+  return { ok: false, reason: `${stage}: ${hex(addr)} is unmapped (pointer PTE at the last level)` };
+}
+
+/** G-stage translation of `gpa` with `hgatp` (bare: the identity). */
+function gStage(m: Machine, hgatp: number, gpa: number, access: DebugAccess): Walk {
+  if (hgatp >>> 31 === 0) return { ok: true, pa: gpa };
+  if (gpa >= 2 ** 34) return { ok: false, reason: `G-stage: ${gpa.toString(16)} is beyond 34 bits` };
+  return walk(m, 'G-stage', hgatp & 0x3fffff, gpa, access, true, (a) => ({ ok: true, pa: a }));
+}
+
+/**
+ * Where address `addr` of `space` (seen from hart `hart`) is in system-physical memory, or why it
+ * has no place (unmapped, permission, a page table outside RAM).
+ */
+export function debugTranslate(machine: Machine, hart: number, addr: number, space: DebugSpace, access: DebugAccess = 'read'): DebugTranslation {
+  const h = machine.harts[hart];
+  if (h === undefined) return { ok: false, reason: `no hart ${hart}` };
+  const csr = (n: number): number => machine.readCsr(hart, n) ?? 0;
+  const va = addr >>> 0;
+  if (space.kind === 'guestPhys') {
+    const cur = h.hasH ? csr(HCSR.hgatp) : 0;
+    let hgatp = space.hgatp;
+    if (hgatp === undefined) {
+      if (!h.hasH || cur >>> 31 === 0 || vmidOf(cur) !== space.vmid) {
+        return { ok: false, reason: `VMID ${space.vmid}: its G-stage root is unknown (hart ${hart}'s hgatp holds ${h.hasH && cur >>> 31 !== 0 ? `VMID ${vmidOf(cur)}` : 'no G-stage table'})` };
+      }
+      hgatp = cur;
+    }
+    const g = gStage(machine, hgatp >>> 0, addr, access);
+    return g.ok ? { ok: true, pa: g.pa, gpa: addr } : g;
+  }
+  if (h.virt) {
+    const hgatp = csr(HCSR.hgatp);
+    const vsatp = csr(HCSR.vsatp);
+    let gpa = va;
+    if (vsatp >>> 31 !== 0) {
+      const vs = walk(machine, 'VS-stage', vsatp & 0x3fffff, va, access, false, (a) => gStage(machine, hgatp, a, 'read'));
+      if (!vs.ok) return vs;
+      gpa = vs.pa;
+    }
+    const g = gStage(machine, hgatp, gpa, access);
+    return g.ok ? { ok: true, pa: g.pa, gpa } : g;
+  }
+  if (h.priv === Priv.M) return { ok: true, pa: va };
+  const satp = csr(CSR_SATP);
+  if (satp >>> 31 === 0) return { ok: true, pa: va };
+  return walk(machine, 'Sv32', satp & 0x3fffff, va, access, false, (a) => ({ ok: true, pa: a }));
+}
