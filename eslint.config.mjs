@@ -29,6 +29,16 @@ export default tseslint.config(
     },
   },
   {
+    // The language server runs in its own process and works with any LSP client.
+    files: ['lsp/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [noVscode],
+        patterns: [{ group: ['**/src/**', '**/adapter/**', '**/media/**'], message: 'lsp/ builds on emulator/ only.' }],
+      }],
+    },
+  },
+  {
     files: ['adapter/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {

@@ -12,6 +12,7 @@ const entries = [
   { in: 'adapter/main.ts', out: 'adapter' },
   { in: 'adapter/cli/main.ts', out: 'cli' },
   { in: 'bench/run.ts', out: 'bench' },
+  { in: 'lsp/server.ts', out: 'lsp' },
 ];
 
 const contexts = [];

@@ -6,6 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { VmscopeSession } from '../adapter/session';
+import { startLanguageClient } from './lsp-client';
 import { ConfigurationProvider, DynamicConfigurationProvider } from './configurations';
 import { registerWalkthrough } from './walkthrough';
 
@@ -18,6 +19,7 @@ class AdapterFactory implements vscode.DebugAdapterDescriptorFactory {
 }
 
 export function activate(context: vscode.ExtensionContext): void {
+  startLanguageClient(context);
   context.subscriptions.push(
     vscode.debug.registerDebugAdapterDescriptorFactory('vmscope', new AdapterFactory()),
     vscode.debug.registerDebugConfigurationProvider('vmscope', new ConfigurationProvider()),

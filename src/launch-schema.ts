@@ -118,7 +118,7 @@ export function debuggerContribution() {
   return {
     type: 'vmscope',
     label: 'vmscope (RISC-V)',
-    languages: ['asm', 'c'],
+    languages: ['riscv-asm', 'c'],
     configurationAttributes: {
       launch: { required: requiredLaunchProperties, properties: launchProperties },
     },

@@ -4,6 +4,7 @@ import { EXIT } from './exit-codes';
 import { VmscopeSession } from '../session';
 import { asCommand, AS_USAGE } from './as';
 import { linkCommand, LINK_USAGE } from './link';
+import { lspCommand } from './lsp';
 import { objdumpCommand } from './objdump';
 import { runCommand, RUN_USAGE } from './run';
 
@@ -15,6 +16,7 @@ usage: vmscope <command> [arguments]
   as FILE.S -o FILE.o      assemble (GNU as syntax and output)
   link A.o B.o -o X.elf    link objects as GNU ld's default script lays them out
   dap                      the debug adapter (Debug Adapter Protocol) over stdin/stdout
+  lsp --stdio              the RISC-V assembly language server (Language Server Protocol) over stdin/stdout
   help                     this text
 
 ${RUN_USAGE}
@@ -73,6 +75,9 @@ function main(argv: string[]): number {
       new VmscopeSession().start(process.stdin, process.stdout);
       return 0;
     }
+    case 'lsp':
+      // Like dap: the server keeps the process alive through stdin.
+      return lspCommand(rest, err);
     case 'help':
     case '--help':
     case '-h':
@@ -82,7 +87,7 @@ function main(argv: string[]): number {
       err(USAGE);
       return EXIT.usage;
     default:
-      err(`vmscope: unknown command '${command}' (commands: run, objdump, as, link, dap, help)`);
+      err(`vmscope: unknown command '${command}' (commands: run, objdump, as, link, dap, lsp, help)`);
       return EXIT.usage;
   }
 }
