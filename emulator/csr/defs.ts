@@ -183,11 +183,12 @@ function supervisorDefs(): [number, CsrDef][] {
     [CSR.sepc, plain('sepc', (h) => (h.sepc & epcMask(h)) >>> 0, (h, v) => { h.sepc = v >>> 0; })],
     [CSR.scause, plain('scause', (h) => h.scause, (h, v) => { h.scause = v >>> 0; })],
     [CSR.stval, plain('stval', (h) => h.stval, (h, v) => { h.stval = v >>> 0; })],
-    // satp (4.1.11): TVM makes S-mode accesses illegal (3.1.6.5); any write flushes the TLBs.
+    // satp (4.1.11): TVM makes S-mode accesses illegal (3.1.6.5). A write flushes nothing: it selects
+    // the TLB set of the new address space (MODE, ASID; a new root with the same ASID flushes that set).
     [CSR.satp, {
       name: 'satp',
       read: (h) => h.satp >>> 0,
-      write: (h, v) => { h.satp = v | 0; h.flushTlbs(); },
+      write: (h, v) => { h.satp = v | 0; h.selectTlbs(); },
       guard: satpGuard,
     }],
   ];

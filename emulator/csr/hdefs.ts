@@ -117,8 +117,9 @@ export function hypervisorDefs(): [number, CsrDef][] {
     // 8.2.8 htval, 8.2.9 htinst (QEMU 7.2 never writes a transformed instruction: reads 0).
     [HCSR.htval, def('htval', (h) => h.htval, (h, v) => { h.htval = v >>> 0; })],
     [HCSR.htinst, def('htinst', () => 0, () => {})],
-    // 8.2.10 hgatp (QEMU 7.2 write_hgatp keeps the value as written); any write flushes the TLBs.
-    [HCSR.hgatp, def('hgatp', (h) => h.hgatp, (h, v) => { h.hgatp = v >>> 0; h.flushTlbs(); }, hgatpGuard)],
+    // 8.2.10 hgatp (QEMU 7.2 write_hgatp keeps the value as written); a write selects the TLB sets of
+    // the new VMID (flushing nothing; HFENCE.GVMA does).
+    [HCSR.hgatp, def('hgatp', (h) => h.hgatp, (h, v) => { h.hgatp = v >>> 0; h.selectTlbs(); }, hgatpGuard)],
     // 8.2.11-8.2.18 VS CSRs.
     [HCSR.vsstatus, def('vsstatus', (h) => (h.virt ? h.mstatus : h.vsstatus) & VSSTATUS_MASK, (h, v) => {
       if (h.virt) h.mstatus = ((h.mstatus & ~VSSTATUS_MASK) | (v & VSSTATUS_MASK)) >>> 0;
@@ -132,11 +133,11 @@ export function hypervisorDefs(): [number, CsrDef][] {
     [HCSR.vsepc, vsReg('vsepc', 'vsepc', 'sepc', () => true, epcMask)],
     [HCSR.vscause, vsReg('vscause', 'vscause', 'scause')],
     [HCSR.vstval, vsReg('vstval', 'vstval', 'stval')],
-    // vsatp (8.2.18): QEMU 7.2 write_vsatp keeps the value as written.
+    // vsatp (8.2.18): QEMU 7.2 write_vsatp keeps the value as written; a write selects TLB sets.
     [HCSR.vsatp, def('vsatp', (h) => (h.virt ? h.satp : h.vsatp) >>> 0, (h, v) => {
       if (h.virt) h.satp = v | 0;
       else h.vsatp = v | 0;
-      h.flushTlbs();
+      h.selectTlbs();
     })],
     // 8.4.4 / 8.4.5 machine level: mtval2 (GPA >> 2 of guest-page faults), mtinst (QEMU 7.2 writes 0 on traps).
     [HCSR.mtval2, def('mtval2', (h) => h.mtval2, (h, v) => { h.mtval2 = v >>> 0; })],

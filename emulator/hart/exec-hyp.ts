@@ -6,8 +6,9 @@
  * - HLV/HSV access memory as V=1 at privilege hstatus.SPVP (two-stage translation, vsstatus.SUM and
  *   MXR); HLVX needs execute permission. Exceptions are the loads'/stores' (guest-page faults 21/23)
  *   with GVA set.
- * TLBs are flushed whole (entries are per privilege and V, and every translation-state change
- * flushes them all, which covers the VMID/ASID-tagged fences).
+ * TLB sets are tagged by address space (Hart.tlbFor): HFENCE.VVMA flushes the VS-stage spaces of
+ * the current hgatp.VMID (ASID rs2, page rs1); HFENCE.GVMA every V=1 space of VMID rs2 (all VMIDs for
+ * rs2 = x0), whatever rs1 (a guest physical address; entries are keyed by guest virtual address).
  */
 import { Cause, CAUSE_VIRTUAL_INSN, HSTATUS_HU, HSTATUS_SPVP, MSTATUS_TVM, Priv } from '../csr/bits';
 import type { Hart } from './hart';
@@ -26,7 +27,8 @@ function hfence(gvma: boolean): Handler {
   return (h, d) => {
     if (denied(h, d, true) !== 0) return R_TRAP;
     if (gvma && h.priv === Priv.S && (h.mstatus & MSTATUS_TVM) !== 0) return h.raise(Cause.Illegal, d.insn.raw);
-    h.flushTlbs();
+    if (gvma) h.fenceGvma(d.rs2 === 0 ? -1 : h.x[d.rs2]! & 0x7f);
+    else h.fenceVma(true, d.rs1 === 0 ? -1 : h.x[d.rs1]! >>> 0, d.rs2 === 0 ? -1 : h.x[d.rs2]! & 0x1ff);
     return R_END;
   };
 }

@@ -92,14 +92,19 @@ function wfi(h: Hart, d: DInsn): number {
   return R_END;
 }
 
-/** SFENCE.VMA (4.2.1; TVM 3.1.6.5). With V=1 (8.6.1): VU-mode, or VS-mode with VTVM: virtual instruction. */
+/**
+ * SFENCE.VMA (4.2.1; TVM 3.1.6.5). With V=1 (8.6.1): VU-mode, or VS-mode with VTVM: virtual instruction.
+ * rs1 != x0: only the page of that address; rs2 != x0: only the ASID in rs2 (bits above ASIDLEN
+ * ignored). With V=0 it fences the HS-level (satp) spaces; in VS-mode it is HFENCE.VVMA for the current
+ * VMID (8.3.2).
+ */
 function sfenceVma(h: Hart, d: DInsn): number {
   if (h.virt) {
     if (h.priv === Priv.U || (h.hstatus & HSTATUS_VTVM) !== 0) return h.raise(CAUSE_VIRTUAL_INSN, d.insn.raw);
   } else if (h.priv === Priv.U || (h.priv === Priv.S && (h.mstatus & MSTATUS_TVM) !== 0)) {
     return illegal(h, d);
   }
-  h.flushTlbs();
+  h.fenceVma(h.virt, d.rs1 === 0 ? -1 : h.x[d.rs1]! >>> 0, d.rs2 === 0 ? -1 : h.x[d.rs2]! & 0x1ff);
   return R_END;
 }
 

@@ -30,6 +30,9 @@ import { TriggerState, triggersChanged } from './triggers';
 /** mstatus bits swapped with vsstatus on V changes (QEMU 7.2: MXR SUM SPP SPIE SIE; UXL is RV64). */
 const SWAP_STATUS = MSTATUS_MXR | MSTATUS_SUM | MSTATUS_SPP | MSTATUS_SPIE | MSTATUS_SIE;
 
+/** Address spaces (TLB sets) a hart keeps cached at most. */
+export const MAX_TLB_SPACES = 16;
+
 export class Hart {
   readonly id: number;
   readonly env: HartEnv;
@@ -160,8 +163,17 @@ export class Hart {
   /** 2 when IALIGN = 32 (no C): target bit 1 set means instruction-address-misaligned. */
   readonly misalignBits: number;
 
-  // --- TLBs: one set per privilege (index priv + 4 * virt later); current views for the fast paths.
-  private readonly tlbs: TlbSet<CodePage>[];
+  // --- TLBs: one set per address space (TlbSet.key), an LRU of at most MAX_TLB_SPACES; current views
+  // for the fast paths.
+  private readonly spaces = new Map<number, TlbSet<CodePage>>();
+  /** Bumped by flushTlbs(): sets of an older epoch are flushed when next selected. */
+  private tlbEpoch = 0;
+  private tlbClock = 0;
+  /** spaceKey()'s second and third results: the satp/vsatp and hgatp root PPNs (-1 Bare). */
+  private keyRoot = -1;
+  private keyGroot = -1;
+  /** The set last selected per priv + 4 * V (a hint: valid while its key matches). */
+  private readonly recent: (TlbSet<CodePage> | undefined)[] = new Array<TlbSet<CodePage> | undefined>(8).fill(undefined);
   lTag: Int32Array;
   lMem: DataView[];
   sTag: Int32Array;
@@ -179,10 +191,8 @@ export class Hart {
     this.misa = env.isa.misa;
     this.misalignBits = env.isa.c ? 0 : 2;
     this.hasH = env.isa.h;
-    // Index priv + 4 * V.
-    this.tlbs = [0, 1, 2, 3, 4, 5, 6, 7].map(() => new TlbSet<CodePage>(NO_CODE));
     this.pmp.onChange = () => this.flushTlbs();
-    const t = this.tlbs[Priv.M]!;
+    const t = this.tlbFor(Priv.M, false, null);
     this.dTlb = t;
     this.iTlb = t;
     this.lTag = t.lTag;
@@ -257,10 +267,15 @@ export class Hart {
     t = this.satp; this.satp = this.vsatp; this.vsatp = t;
   }
 
-  /** Point the fast-path views at the TLB sets for the current fetch and data privileges. */
+  /**
+   * Point the fast-path views at the TLB sets for the current fetch and data address spaces (privilege,
+   * V, and the satp / vsatp / hgatp they translate with). Call after any change of those.
+   */
   selectTlbs(): void {
-    const i = this.tlbs[this.priv + (this.virt ? 4 : 0)]!;
-    const d = this.tlbs[this.dataPriv() + (this.dataVirt() ? 4 : 0)]!;
+    const i = this.tlbFor(this.priv, this.virt, null);
+    const dp = this.dataPriv();
+    const dv = this.dataVirt();
+    const d = dp === this.priv && dv === this.virt ? i : this.tlbFor(dp, dv, i);
     this.iTlb = i;
     this.dTlb = d;
     this.fTag = i.fTag;
@@ -271,13 +286,139 @@ export class Hart {
     this.sMem = d.sMem;
   }
 
+  /**
+   * The set caching translations at `priv` with V = `virt` under the current satp/vsatp/hgatp: the one
+   * last used there when it still matches (the common case: a trap or xRET), else tlbLookup().
+   */
+  private tlbFor(priv: number, virt: boolean, keep: TlbSet<CodePage> | null): TlbSet<CodePage> {
+    const key = this.spaceKey(priv, virt);
+    const t = this.recent[virt ? priv + 4 : priv];
+    if (t !== undefined && t.key === key && t.root === this.keyRoot && t.groot === this.keyGroot && t.epoch === this.tlbEpoch) {
+      t.lastUse = ++this.tlbClock;
+      return t;
+    }
+    return this.tlbLookup(key, priv, virt, keep);
+  }
+
+  /**
+   * The address-space key of `priv` with V = `virt`: bits 0-1 priv, 2 V, 3 (vs)satp.MODE, 4-12 ASID,
+   * 13 hgatp.MODE, 14-20 VMID (ASID and VMID fields as written, Bare stages contributing nothing but
+   * the VMID). The roots are not in the key (keyRoot, keyGroot): a set found with another root is
+   * flushed (same ASID, other page table), so a set never mixes translations of two page tables.
+   */
+  private spaceKey(priv: number, virt: boolean): number {
+    let key = priv;
+    let root = -1;
+    let groot = -1;
+    if (priv !== Priv.M) {
+      // While V=1 the S field holds vsatp and the v* field the HS satp (swapHypervisorRegs).
+      const atp = virt === this.virt ? this.satp : this.vsatp;
+      if (atp < 0) {
+        root = atp & 0x3fffff;
+        key |= 8 | (((atp >>> 22) & 0x1ff) << 4);
+      }
+      if (virt) {
+        const hg = this.hgatp;
+        if (hg >>> 31 !== 0) {
+          groot = hg & 0x3fffff;
+          key |= 1 << 13;
+        }
+        key |= 4 | (((hg >>> 22) & 0x7f) << 14);
+      }
+    }
+    this.keyRoot = root;
+    this.keyGroot = groot;
+    return key;
+  }
+
+  /** tlbFor's slow path: find the set of `key` or make it (evicting the LRU set other than `keep`). */
+  private tlbLookup(key: number, priv: number, virt: boolean, keep: TlbSet<CodePage> | null): TlbSet<CodePage> {
+    const root = this.keyRoot;
+    const groot = this.keyGroot;
+    let t = this.spaces.get(key);
+    if (t === undefined) {
+      if (this.spaces.size < MAX_TLB_SPACES) {
+        t = new TlbSet<CodePage>(NO_CODE);
+      } else {
+        let old: TlbSet<CodePage> | undefined;
+        for (const s of this.spaces.values()) if (s !== keep && (old === undefined || s.lastUse < old.lastUse)) old = s;
+        t = old!;
+        this.spaces.delete(t.key);
+        t.flush();
+      }
+      t.key = key;
+      t.priv = priv;
+      t.virt = virt;
+      t.asid = (key & 8) !== 0 ? (key >>> 4) & 0x1ff : -1;
+      t.vmid = virt ? (key >>> 14) & 0x7f : -1;
+      t.root = root;
+      t.groot = groot;
+      t.epoch = this.tlbEpoch;
+      this.spaces.set(key, t);
+    } else if (t.epoch !== this.tlbEpoch || t.root !== root || t.groot !== groot) {
+      t.flush();
+      t.epoch = this.tlbEpoch;
+      t.root = root;
+      t.groot = groot;
+    }
+    t.lastUse = ++this.tlbClock;
+    this.recent[virt ? priv + 4 : priv] = t;
+    return t;
+  }
+
+  /** Flush every TLB set (PMP, mstatus/vsstatus translation bits, debugger changes). */
   flushTlbs(): void {
-    for (const t of this.tlbs) t.flush();
+    this.tlbEpoch++;
+    // The current sets now; the others when next selected (tlbFor compares epochs).
+    this.iTlb.flush();
+    this.iTlb.epoch = this.tlbEpoch;
+    this.dTlb.flush();
+    this.dTlb.epoch = this.tlbEpoch;
+  }
+
+  /**
+   * SFENCE.VMA (4.2.1) with V = `virt` false: the HS/S-level spaces (satp); with `virt` true (HFENCE.VVMA,
+   * or SFENCE.VMA in VS-mode, 8.3.2): the VS-stage spaces of the current VMID (hgatp.VMID). `asid` -1 =
+   * all ASIDs, else only that one (sets of a Bare stage have no ASID and are not flushed then); `va` -1
+   * = every page, else the pages a leaf PTE for `va` can cover. Global mappings need no care: an
+   * ASID-specific fence does not order them (4.2.1), and sets never share entries.
+   */
+  fenceVma(virt: boolean, va: number, asid: number): void {
+    const vmid = virt ? (this.hgatp >>> 22) & 0x7f : -1;
+    for (const t of this.spaces.values()) {
+      if (t.virt !== virt || t.priv === Priv.M || (virt && t.vmid !== vmid)) continue;
+      if (asid !== -1 && t.asid !== asid) continue;
+      if (va === -1) t.flush();
+      else t.flushRegion(va);
+    }
+  }
+
+  /**
+   * HFENCE.GVMA (8.3.2): G-stage translations of VMID `vmid` (-1 = all VMIDs). Entries combine both
+   * stages and are keyed by guest virtual address, so every set of that VMID is flushed whatever rs1.
+   */
+  fenceGvma(vmid: number): void {
+    for (const t of this.spaces.values()) {
+      if (t.virt && (vmid === -1 || t.vmid === vmid)) t.flush();
+    }
+  }
+
+  /** Debugger view: the cached address spaces, most recently used first (asid -1: Bare or M-mode). */
+  tlbSpaces(): { priv: number; virt: boolean; asid: number; vmid: number; entries: number }[] {
+    return [...this.spaces.values()]
+      .sort((a, b) => b.lastUse - a.lastUse)
+      .map((t) => ({
+        priv: t.priv,
+        virt: t.virt,
+        asid: t.asid,
+        vmid: t.vmid,
+        entries: t.epoch === this.tlbEpoch ? t.count() : 0,
+      }));
   }
 
   /** A RAM page's buffer changed or its role did: drop the entries that name it. */
   flushRamPage(page: number, loads: boolean, stores: boolean, fetches: boolean): void {
-    for (const t of this.tlbs) t.flushRamPage(page, loads, stores, fetches);
+    for (const t of this.spaces.values()) t.flushRamPage(page, loads, stores, fetches);
   }
 
   markIrq(): void {

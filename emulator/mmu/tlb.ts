@@ -4,8 +4,12 @@
  * page for fetches). An entry exists only when the access needs no further check: translation,
  * permissions (page and PMP) and device overlays were all settled when it was filled.
  *
- * A hart keeps one TlbSet per (privilege, V) combination, so that a privilege change only swaps array
- * references; any change of satp, mstatus.MPRV/MPP/SUM/MXR, PMP or sfence.vma flushes them all.
+ * A TlbSet caches one address space: a privilege, V, and the translation registers that privilege
+ * uses (satp's MODE, ASID and root for V=0 S/U; vsatp's and hgatp's MODE, ASID, VMID and roots for
+ * V=1; nothing for M). The hart keeps a bounded LRU of them (Hart.selectTlbs), so that a privilege
+ * change or a write of satp/vsatp/hgatp only swaps array references; SFENCE.VMA and HFENCE.* flush the
+ * sets of the address spaces they name (Hart.fenceVma, Hart.fenceGvma), while changes of PMP,
+ * mstatus.MPRV/MPP/SUM/MXR or vsstatus flush every set.
  */
 import { ZERO_PAGE } from '../mem/ram';
 
@@ -25,6 +29,24 @@ export class TlbSet<C> {
   readonly fCode: C[];
   readonly fPage = new Int32Array(TLB_SIZE).fill(-1);
 
+  // --- The address space this set caches (set by Hart.selectTlbs).
+  /** Lookup key: privilege, V, translation modes, ASID, VMID (Hart.spaceKey). */
+  key = -1;
+  priv = 3;
+  virt = false;
+  /** satp.ASID (V=0) or vsatp.ASID (V=1); -1 when that stage is Bare (or M-mode). */
+  asid = -1;
+  /** hgatp.VMID for V=1 sets, -1 for V=0. */
+  vmid = -1;
+  /** Root page-table PPN of satp (V=0) / vsatp (V=1), -1 when Bare; a different root flushes the set. */
+  root = -1;
+  /** Root PPN of hgatp (V=1 with Sv32x4), else -1. */
+  groot = -1;
+  /** The hart's flush epoch the entries belong to (older: the set is flushed before its next use). */
+  epoch = 0;
+  /** LRU stamp. */
+  lastUse = 0;
+
   constructor(emptyCode: C) {
     this.fCode = new Array<C>(TLB_SIZE).fill(emptyCode);
   }
@@ -33,6 +55,30 @@ export class TlbSet<C> {
     this.lTag.fill(-1);
     this.sTag.fill(-1);
     this.fTag.fill(-1);
+  }
+
+  /**
+   * Drop the entries for virtual pages in the 4 MiB region of `va` (an Sv32 leaf PTE covers at most
+   * that much, and entries do not remember whether they came from a megapage).
+   */
+  flushRegion(va: number): void {
+    const r = va >>> 22;
+    for (let i = 0; i < TLB_SIZE; i++) {
+      if (this.lTag[i]! >>> 10 === r) this.lTag[i] = -1;
+      if (this.sTag[i]! >>> 10 === r) this.sTag[i] = -1;
+      if (this.fTag[i]! >>> 10 === r) this.fTag[i] = -1;
+    }
+  }
+
+  /** Valid entries (loads + stores + fetches). */
+  count(): number {
+    let n = 0;
+    for (let i = 0; i < TLB_SIZE; i++) {
+      if (this.lTag[i] !== -1) n++;
+      if (this.sTag[i] !== -1) n++;
+      if (this.fTag[i] !== -1) n++;
+    }
+    return n;
   }
 
   /** Drop every entry that maps RAM page `page` (its buffer changed, or it became code). */
