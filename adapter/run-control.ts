@@ -13,8 +13,6 @@ import type { TrapCatcher } from './vm-exits';
 const SLICE = 2_000_000;
 /** Single steps per slice while stepping by line. */
 const STEP_SLICE = 20_000;
-/** run() slices while exception breakpoints are on (their trap vectors are re-read between slices). */
-const CATCH_SLICE = 20_000;
 
 export type StopKind = 'breakpoint' | 'function breakpoint' | 'instruction breakpoint' | 'data breakpoint' | 'step' | 'pause' | 'entry' | 'exception';
 
@@ -61,9 +59,8 @@ export class RunControl {
   private pauseRequested = false;
   private done = false;
   observer: RunObserver | undefined;
-  /** Exception breakpoints (adapter/vm-exits.ts): breakpoints on the trap vectors, re-read between slices. */
+  /** Exception breakpoints (adapter/vm-exits.ts): the machine's trap catch; run() and step() report { kind: 'trap' }. */
   catcher: TrapCatcher | undefined;
-  private vectors = '';
 
   constructor(
     private readonly target: Target,
@@ -89,9 +86,6 @@ export class RunControl {
     const set = new Set(this.bps.addresses());
     const ret = this.plan?.kind === 'line' ? this.plan.ret : this.plan?.kind === 'out' ? this.plan.ret : undefined;
     if (ret) set.add(ret.pc >>> 0);
-    const vectors = this.catcher?.vectors() ?? [];
-    this.vectors = vectors.join();
-    for (const v of vectors) set.add(v);
     this.machine.setBreakpoints(set);
   }
 
@@ -163,6 +157,7 @@ export class RunControl {
   private finishStep(hart: number, r: StopReason): void {
     if (this.handleEnd(r)) return;
     if (r.kind === 'watchpoint') this.events.stopped('data breakpoint', r.hart, { text: r.message });
+    else if (r.kind === 'trap') this.events.stopped('exception', r.hart, { text: this.trapText(r) });
     else this.events.stopped('step', hart);
   }
 
@@ -199,6 +194,11 @@ export class RunControl {
     return false;
   }
 
+  /** The stop text of a caught trap (exception breakpoints). */
+  private trapText(r: Extract<StopReason, { kind: 'trap' }>): string {
+    return this.catcher?.stopText(r.hart, r.message) ?? r.message;
+  }
+
   private slice(): void {
     const plan = this.plan;
     if (plan === undefined || this.done) return;
@@ -220,9 +220,7 @@ export class RunControl {
 
   /** machine.run() until a breakpoint, watchpoint, pause, exit or the end of the slice. */
   private runSlice(plan: Plan): void {
-    // Trap vectors may move (a hypervisor sets stvec at start): shorter slices, re-read between them.
-    if (this.catcher?.active && this.catcher.vectors().join() !== this.vectors) this.syncBreakpoints();
-    const budget = Math.min(this.catcher?.active ? CATCH_SLICE : SLICE, this.maxInstructions - this.machine.instret);
+    const budget = Math.min(SLICE, this.maxInstructions - this.machine.instret);
     const r = this.machine.run(budget);
     if (this.handleEnd(r)) return;
     switch (r.kind) {
@@ -231,9 +229,9 @@ export class RunControl {
         return this.halt('pause', plan.kind === 'continue' ? 0 : plan.hart);
       case 'watchpoint':
         return this.halt('data breakpoint', r.hart, { text: r.message });
+      case 'trap':
+        return this.halt('exception', r.hart, { text: this.trapText(r) });
       case 'breakpoint': {
-        const caught = this.catcher?.caught(r.hart, r.pc);
-        if (caught !== undefined) return this.halt('exception', r.hart, { text: caught });
         const ret = plan.kind === 'continue' ? undefined : plan.ret;
         if (ret && r.hart === ret.hart && r.pc === ret.pc && (this.machine.harts[r.hart]!.x[2]! >>> 0) >= ret.minSp && this.target.vmidOf(r.hart) === ret.vmid) {
           if (plan.kind === 'out') return this.halt('step', r.hart);
@@ -276,6 +274,7 @@ export class RunControl {
       const r = this.stepOne(plan.hart);
       if (this.handleEnd(r)) return;
       if (r.kind === 'watchpoint') return this.halt('data breakpoint', r.hart, { text: r.message });
+      if (r.kind === 'trap') return this.halt('exception', r.hart, { text: this.trapText(r) });
       if (isCall) {
         const entered = this.target.infoOf(plan.hart)?.lineAt(h.pc);
         // `next` steps over every call; `step in` over calls into code without line information.
@@ -294,6 +293,7 @@ export class RunControl {
             const q = this.stepOne(plan.hart);
             if (this.handleEnd(q)) return;
             if (q.kind === 'watchpoint') return this.halt('data breakpoint', q.hart, { text: q.message });
+            if (q.kind === 'trap') return this.halt('exception', q.hart, { text: this.trapText(q) });
           }
           return this.halt('step', plan.hart);
         }

@@ -4,10 +4,8 @@
  * frame naming the exit, then the guest's frame at sepc) and exception breakpoints on traps
  * (VM exits, guest-page faults, illegal and virtual instructions, SBI calls from VS-mode).
  *
- * Exception breakpoints are breakpoints on the trap vectors (HS stvec, mtvec) that the run loop
- * re-reads between slices; a stop there is reported when the cause (scause/mcause, hstatus.SPV,
- * mstatush.MPV) matches an enabled filter, else the run goes on. A vector written and used within
- * one slice is missed: the machine has no trap hook yet (see TrapCatcher).
+ * Exception breakpoints use the machine's trap catch (TrapCatcher): every trap entry is looked at,
+ * whatever the trap vectors are or when they were written.
  */
 import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
@@ -156,12 +154,15 @@ export const EXCEPTION_FILTERS: DebugProtocol.ExceptionBreakpointsFilter[] = [
 ];
 
 /**
- * Traps the user asked to stop at. vectors() are the pcs to break at now (re-read between run
- * slices); caught() decides at such a stop. Not sound for a vector written and used within one run
- * slice, nor for code that jumps to a vector: a machine hook on trap entry would be.
+ * Traps the user asked to stop at, through the machine's trap catch (Machine.setTrapCatch): the
+ * filter runs at every trap entry (only while some filter is enabled) and run()/step() stop with
+ * { kind: 'trap' } at the handler's first instruction. Traps taken to HS-mode (S-mode without H)
+ * and to M-mode are looked at; a guest's own traps (to VS-mode) are not.
  */
 export class TrapCatcher {
   private filters = new Set<string>();
+  /** Stop texts of the caught trap entries by hart (read by stopText()). */
+  private readonly texts = new Map<number, string>();
 
   constructor(private readonly t: Target) {}
 
@@ -169,53 +170,41 @@ export class TrapCatcher {
     return this.filters.size > 0;
   }
 
-  /** Replaces the enabled filters; returns the unknown ones. */
+  /** Replaces the enabled filters (and the machine's trap catch); returns the unknown ones. */
   set(filters: string[]): string[] {
     const known = new Set(EXCEPTION_FILTERS.map((f) => f.filter));
     this.filters = new Set(filters.filter((f) => known.has(f)));
+    this.texts.clear();
+    this.t.machine.setTrapCatch(this.active ? (hart, cause, interrupt, toPriv, toVirt) => this.catches(hart, cause, interrupt, toPriv, toVirt) : null);
     return filters.filter((f) => !known.has(f));
   }
 
-  vectors(): number[] {
-    if (!this.active) return [];
-    const out = new Set<number>();
-    this.t.machine.harts.forEach((h, i) => {
-      const mtvec = this.t.machine.readCsr(i, CSR_MTVEC) ?? 0;
-      for (const v of vectorsOf(mtvec, M_IRQS)) out.add(v);
-      if (h.hasH) for (const v of vectorsOf(hsStvec(this.t, i), S_IRQS)) out.add(v);
-    });
-    return [...out];
+  /** The stop text of a { kind: 'trap' } stop of hart `hart`. */
+  stopText(hart: number, fallback: string): string {
+    const text = this.texts.get(hart);
+    this.texts.delete(hart);
+    return text ?? fallback;
   }
 
-  /** The stop text when hart `hart` at `pc` has just entered a trap handler for a caught trap. */
-  caught(hart: number, pc: number): string | undefined {
-    if (!this.active) return undefined;
+  /** The trap-catch filter: the trap (just entered, CSRs written) matches an enabled filter. */
+  private catches(hart: number, cause: number, interrupt: boolean, toPriv: number, toVirt: boolean): boolean {
+    if (toVirt || (toPriv !== 1 && toPriv !== 3)) return false;
     const m = this.t.machine;
     const h = m.harts[hart]!;
-    let cause: number;
-    let fromGuest: boolean;
-    let where: string;
-    if (h.priv === 3 && vectorsOf(m.readCsr(hart, CSR_MTVEC) ?? 0, M_IRQS).includes(pc >>> 0)) {
-      cause = m.readCsr(hart, CSR_MCAUSE) ?? 0;
-      fromGuest = ((m.readCsr(hart, CSR_MSTATUSH) ?? 0) & MSTATUSH_MPV) !== 0;
-      where = 'M-mode';
-    } else if (h.hasH && h.priv === 1 && !h.virt && vectorsOf(hsStvec(this.t, hart), S_IRQS).includes(pc >>> 0)) {
-      cause = m.readCsr(hart, CSR_SCAUSE) ?? 0;
-      fromGuest = ((m.readCsr(hart, CSR_HSTATUS) ?? 0) & HSTATUS_SPV) !== 0;
-      where = 'HS-mode';
-    } else {
-      return undefined;
-    }
-    const exc = cause >>> 31 === 0;
-    const code = cause & 0x7fffffff;
+    const fromGuest = h.hasH && (toPriv === 3
+      ? ((m.readCsr(hart, CSR_MSTATUSH) ?? 0) & MSTATUSH_MPV) !== 0
+      : ((m.readCsr(hart, CSR_HSTATUS) ?? 0) & HSTATUS_SPV) !== 0);
+    const exc = !interrupt;
     const f = this.filters;
     const hit = (f.has('vm-exit') && fromGuest)
-      || (exc && f.has('guest-page-fault') && (code === 20 || code === 21 || code === 23))
-      || (exc && f.has('illegal-instruction') && code === 2)
-      || (exc && f.has('virtual-instruction') && code === 22)
-      || (exc && f.has('ecall-vs') && code === 10);
-    if (!hit) return undefined;
-    return `${fromGuest ? 'VM exit: ' : ''}${trapName(cause)} (trap to ${where})`;
+      || (exc && f.has('guest-page-fault') && (cause === 20 || cause === 21 || cause === 23))
+      || (exc && f.has('illegal-instruction') && cause === 2)
+      || (exc && f.has('virtual-instruction') && cause === 22)
+      || (exc && f.has('ecall-vs') && cause === 10);
+    if (!hit) return false;
+    const where = toPriv === 3 ? 'M-mode' : h.hasH ? 'HS-mode' : 'S-mode';
+    this.texts.set(hart, `${fromGuest ? 'VM exit: ' : ''}${trapName(((interrupt ? 0x80000000 : 0) + cause) >>> 0)} (trap to ${where})`);
+    return true;
   }
 }
 

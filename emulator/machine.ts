@@ -14,6 +14,7 @@
  * { kind: 'fault', message: 'all harts wait for an interrupt that can never come' } instead of spinning.
  */
 import { CSRS } from './csr/defs';
+import { Priv } from './csr/bits';
 import { csrPeek, csrPoke } from './csr/access';
 import type { MachineConfig } from './config';
 import { Clint } from './devices/clint';
@@ -30,7 +31,7 @@ import { isaConfig, type IsaConfig } from './hart/isa';
 import { Watchpoints, type Watchpoint } from './debug/watch';
 import { runHart, runHartTraced, stepHart, type Tracer } from './hart/run';
 import { restoreHart, saveHart, type HartState } from './hart/state';
-import type { HartEnv, MemoryObserver } from './hart/types';
+import type { HartEnv, MemoryObserver, TrapFilter } from './hart/types';
 import { checkLoadable, type ElfImage } from './loader/elf';
 import { findHtifSymbols } from './loader/htif-symbols';
 import { Bus, RAM_BASE } from './mem/bus';
@@ -47,7 +48,10 @@ import type { Feature } from './features/types';
  * - watchpoint: the instruction at `pc` on hart `hart` accessed watched physical address `addr`; it
  *   retired (the hart is at the next instruction).
  * - paused: requestPause() was called.
- * - step: step() executed one instruction or took one trap entry.
+ * - trap: hart `hart` took a trap entry that the setTrapCatch filter accepted (cause as written to
+ *   xcause without the interrupt bit); the hart is at the handler's first instruction, none of the
+ *   handler executed (a breakpoint there does not stop the next run() again, as after a breakpoint).
+ * - step: step() executed one instruction or took one trap entry (not a caught one: that is `trap`).
  * Every kind but exit and limit has a `message` for people (callers that only know exit/limit/fault
  * can print it).
  */
@@ -57,6 +61,7 @@ export type StopReason =
   | { kind: 'fault'; message: string }
   | { kind: 'breakpoint'; hart: number; pc: number; message: string }
   | { kind: 'watchpoint'; hart: number; pc: number; addr: number; access: 'read' | 'write'; message: string }
+  | { kind: 'trap'; hart: number; cause: number; interrupt: boolean; message: string }
   | { kind: 'paused'; message: string }
   | { kind: 'step'; hart: number; message: string };
 
@@ -80,6 +85,19 @@ export interface MachineSnapshot {
 
 const isTimed = (d: Device): d is Device & TimedDevice =>
   typeof (d as Partial<TimedDevice>).nextDeadline === 'function' && typeof (d as Partial<TimedDevice>).update === 'function';
+
+/**
+ * A hart that traps again and again without retiring an instruction cannot get out by itself (the
+ * handler's fetch or first instruction faults each time): say where it is stuck and what to fix.
+ */
+function trapLoopMessage(h: Hart): string {
+  const mode = h.priv === Priv.M ? 'm' : h.virt ? 'vs' : 's';
+  // While V=1 the hart holds the VS CSRs in the S fields (hart.ts swaps them).
+  const cause = h.priv === Priv.M ? h.mcause : h.scause;
+  const tval = h.priv === Priv.M ? h.mtval : h.stval;
+  return `hart ${h.id} is stuck in a trap loop: it keeps taking exception ${cause >>> 0} (tval ${hex(tval)}) at pc ${hex(h.pc)} ` +
+    `without retiring an instruction; ${mode}tvec points where no instruction can run: set ${mode}tvec to a trap handler in RAM before the first trap`;
+}
 
 export class Machine {
   readonly config: MachineConfig;
@@ -136,6 +154,7 @@ export class Machine {
       jit: true,
       breakpoints: null,
       watch: null,
+      trapCatch: null,
     };
     this.harts = Array.from({ length: config.harts }, (_, i) => new Hart(i, env));
     this.quantumLeft = config.quantum;
@@ -245,7 +264,6 @@ export class Machine {
       h.x[11] = 0;
     }
     this.exitCode = undefined;
-    this.featureReg.resetHistory();
   }
 
   private setHtif(at: { tohost: number; fromhost: number } | undefined): void {
@@ -347,6 +365,10 @@ export class Machine {
       this.retiredTotal += n;
       done += n;
       this.quantumLeft -= n;
+      if (h.trapLoop) {
+        h.trapLoop = false;
+        return { kind: 'fault', message: trapLoopMessage(h) };
+      }
       const dbg = this.debugStop(h);
       if (!single && (this.quantumLeft <= 0 || h.wfi)) this.nextHart();
       if (dbg !== undefined && this.exitCode === undefined) return dbg;
@@ -361,6 +383,16 @@ export class Machine {
 
   /** A breakpoint or watchpoint stop hart `h` recorded in its last run (cleared here). */
   private debugStop(h: Hart): StopReason | undefined {
+    const t = h.trapHit;
+    if (t !== null) {
+      h.trapHit = null;
+      h.bpSkip = h.pc; // reported here already: a breakpoint on the handler's first instruction does not stop again
+      const to = t.toPriv === Priv.M ? 'M' : t.toVirt ? (t.toPriv === Priv.S ? 'VS' : 'VU') : t.toPriv === Priv.S ? (h.hasH ? 'HS' : 'S') : 'U';
+      return {
+        kind: 'trap', hart: h.id, cause: t.cause, interrupt: t.interrupt,
+        message: `${t.interrupt ? 'interrupt' : 'exception'} ${t.cause} taken to ${to}-mode on hart ${h.id} (handler at ${hex(h.pc)})`,
+      };
+    }
     if (h.bpHit) {
       h.bpHit = false;
       h.bpSkip = h.pc;
@@ -396,6 +428,16 @@ export class Machine {
     const w = new Watchpoints(ws, RAM_BASE);
     (this.harts[0]!.env as { watch: Watchpoints | null }).watch = w.empty ? null : w;
     for (const h of this.harts) h.flushTlbs();
+  }
+
+  /**
+   * Stop run() and step() with { kind: 'trap' } right after a trap entry (exception or interrupt)
+   * that `filter` accepts: the hart is then at the handler's first instruction. The filter runs
+   * inside trap entry (read the hart's CSRs there if needed; do not run the machine). null removes it
+   * (trap entry then costs one null test). Stopping and resuming changes nothing in the execution.
+   */
+  setTrapCatch(filter: TrapFilter | null): void {
+    (this.harts[0]!.env as { trapCatch: TrapFilter | null }).trapCatch = filter;
   }
 
   /** Make run() return { kind: 'paused' } at the next instruction boundary (or at once if not running). */
@@ -466,8 +508,14 @@ export class Machine {
 
   restore(s: MachineSnapshot): void {
     if (s.harts.length !== this.harts.length) throw new Error('snapshot is for a different number of harts');
+    // Decoded code stays for pages whose buffer is the same object before and after: a buffer held by a
+    // snapshot is never written again (copy-on-write, and snapshot() drops store-TLB entries), so the
+    // same buffer means the same bytes, and a CodePage always matches its page's current bytes (writes
+    // to decoded bytes drop it). Every other page's code goes.
+    const before = new Map<number, DataView>();
+    for (const p of this.code.codePages()) before.set(p, this.ram.pageForRead(p));
     this.ram.restore(s.ram);
-    this.code.clear();
+    for (const [p, buf] of before) if (this.ram.pageForRead(p) !== buf) this.code.drop(p);
     // Time first, then harts, then devices: a device's restore re-drives its interrupt lines from the
     // (restored) clock into the (restored) harts, keeping its cached line levels consistent.
     this.retiredTotal = s.retired;

@@ -32,9 +32,8 @@ export interface MemTransaction {
   /** Virtual address (uint32). */
   va: number;
   /**
-   * Guest-physical address when virt and known: equals va while vsatp is Bare; undefined when a VS-stage
-   * walk produced it (the MMU does not report it yet; see the hooks requested in the cache README).
-   * Undefined when not virt.
+   * Guest-physical address when virt (the VS-stage's output as two-stage translation computed it:
+   * equals va while vsatp is Bare). Undefined when not virt.
    */
   gpa: number | undefined;
   /** System physical address (up to 34 bits). */
@@ -62,8 +61,9 @@ export interface CacheEvent {
 }
 
 /**
- * A hart entered a guest (V 0 -> 1) or left it (V 1 -> 0). Derived from the hart's mode at successive
- * instruction fetches, so it is reported at the first instruction fetched in the new mode.
+ * A hart entered a guest (V 0 -> 1: sret or mret) or left it (V 1 -> 0: a trap to HS- or M-mode).
+ * Reported by the switching instruction or trap entry itself, before the first instruction of the new
+ * mode is fetched.
  */
 export interface VmTransition {
   type: 'entry' | 'exit';
@@ -72,7 +72,7 @@ export interface VmTransition {
   vmid: number;
   /** Privilege after the transition (exit: 1 = HS, 3 = M; entry: 1 = VS, 0 = VU). */
   priv: number;
-  /** pc of the first instruction in the new mode. */
+  /** pc of the first instruction in the new mode (entry: the guest's, i.e. sepc/mepc; exit: the handler's). */
   pc: number;
   /** exit: the trap cause (scause in HS, mcause in M; interrupt bit 31); entry: undefined. */
   cause: number | undefined;

@@ -166,7 +166,14 @@ export class CodeCache {
     this.onDrop(page);
   }
 
-  /** Forget everything (snapshot restore). */
+  /** Pages that have decoded code. */
+  codePages(): number[] {
+    const out: number[] = [];
+    for (let p = 0; p < this.pages.length; p++) if (this.pages[p] !== undefined) out.push(p);
+    return out;
+  }
+
+  /** Forget everything. */
   clear(): void {
     for (let p = 0; p < this.pages.length; p++) if (this.pages[p] !== undefined) this.drop(p);
   }

@@ -21,7 +21,7 @@ import type { Hart } from './hart';
 import { HYP_HANDLERS } from './exec-hyp';
 import { xlate } from './memory';
 import { mret, sret } from './trap';
-import { R_END, R_NEXT, X_SINK, type DInsn, type Handler } from './types';
+import { R_END, R_NEXT, X_SINK, type CboOp, type DInsn, type Handler } from './types';
 
 export const illegal: Handler = (h, d) => h.raise(Cause.Illegal, d.insn.raw);
 
@@ -55,12 +55,23 @@ function cboDenied(h: Hart, field: number): number {
  * page fault (translation permits nothing) or store access fault (CMO spec 2.5.2). No caches are
  * modelled yet, so a permitted operation does nothing else.
  */
-function cbo(field: number): Handler {
+function cbo(field: number, op: CboOp): Handler {
   return (h, d) => {
     const denied = cboDenied(h, field);
     if (denied !== 0) return h.raise(denied, d.insn.raw);
     const a = h.x[d.rs1]! >>> 0;
-    if (xlate(h, a, 1, Access.Load) >= 0 || xlate(h, a, 1, Access.Store) >= 0) return R_NEXT;
+    const obs = h.env.observer;
+    if (obs?.cbo !== undefined) {
+      // Report the operation itself, not the permission checks' 1-byte translations.
+      let pa = xlate(h, a, 1, Access.Load, true);
+      if (pa < 0) pa = xlate(h, a, 1, Access.Store, true);
+      if (pa >= 0) {
+        obs.cbo(h.id, op, a, pa, h.dataVirt() ? h.lastGpa : undefined);
+        return R_NEXT;
+      }
+    } else if (xlate(h, a, 1, Access.Load) >= 0 || xlate(h, a, 1, Access.Store) >= 0) {
+      return R_NEXT;
+    }
     const page = h.trapCause === Cause.LoadPage || h.trapCause === Cause.StorePage;
     return h.raise(page ? Cause.StorePage : Cause.StoreAccess, a);
   };
@@ -125,8 +136,8 @@ export const SYS_HANDLERS: Record<string, Handler> = {
   sret: (h, d) => sret(h, d.insn.raw),
   wfi,
   'sfence.vma': sfenceVma,
-  'cbo.clean': cbo(ENVCFG_CBCFE),
-  'cbo.flush': cbo(ENVCFG_CBCFE),
-  'cbo.inval': cbo(ENVCFG_CBIE),
+  'cbo.clean': cbo(ENVCFG_CBCFE, 'clean'),
+  'cbo.flush': cbo(ENVCFG_CBCFE, 'flush'),
+  'cbo.inval': cbo(ENVCFG_CBIE, 'inval'),
   ...HYP_HANDLERS,
 };

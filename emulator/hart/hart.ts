@@ -131,6 +131,8 @@ export class Hart {
   trapGpa = 0;
   /** Out-parameter of two-stage translation: the guest physical address of a G-stage fault. */
   faultGpa = 0;
+  /** Out-parameter of two-stage translation: the guest physical address of the last success. */
+  lastGpa = 0;
   /**
    * HLV/HSV in progress (0 none, 1 HLV/HSV, 2 HLVX): memory accesses translate as V=1 at privilege
    * hyperPriv (hstatus.SPVP) and fill no TLB entries (8.3.1).
@@ -160,6 +162,14 @@ export class Hart {
   rmw = false;
   /** Bumped by every trap entry (single-stepping stops after one). */
   trapSeq = 0;
+  /**
+   * Set by the run loop when the hart takes trap after trap without retiring an instruction (its
+   * handler's own fetch or first instruction faults: a jump into nowhere with *tvec pointing nowhere).
+   * Nothing can change that state, so the machine stops with a fault instead of spinning forever.
+   */
+  trapLoop = false;
+  /** Debugger: a trap entry the trap-catch filter accepted (the hart stops at its handler). */
+  trapHit: { cause: number; interrupt: boolean; toPriv: number; toVirt: boolean } | null = null;
   /** 2 when IALIGN = 32 (no C): target bit 1 set means instruction-address-misaligned. */
   readonly misalignBits: number;
 

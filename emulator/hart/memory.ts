@@ -29,7 +29,7 @@ const PERM = [PMP_X, PMP_R, PMP_W];
  * (two-stage.ts); its G-stage faults are guest-page faults 20/21/23 with htval/mtval2 = GPA >> 2, and
  * every exception of such an access has a guest virtual tval (GVA, 8.6.4).
  */
-export function xlate(h: Hart, va: number, size: number, access: Access): number {
+export function xlate(h: Hart, va: number, size: number, access: Access, quiet = false): number {
   let priv: number;
   let virt: boolean;
   if (h.hyperAccess !== 0) {
@@ -66,7 +66,7 @@ export function xlate(h: Hart, va: number, size: number, access: Access): number
     }
   }
   const obs = h.env.observer;
-  if (obs !== undefined) obs.access(h.id, access, va >>> 0, pa, size);
+  if (obs !== undefined && !quiet) obs.access(h.id, access, va >>> 0, pa, size, virt ? h.lastGpa : undefined);
   const w = h.env.watch;
   if (w !== null && h.watchHit === null) {
     const hit = w.match(h.pc, pa, size, access);
@@ -213,10 +213,16 @@ export function rmwWord(h: Hart, va: number, op: (old: number, b: number) => num
  * recording an exception (cause 12 or 1, tval = pc).
  */
 export function fetchPage(h: Hart, pc: number): CodePage | null {
-  const pa = xlate(h, pc, 2, Access.Fetch);
+  const obs = h.env.observer;
+  const pa = xlate(h, pc, 2, Access.Fetch, obs !== undefined);
   if (pa < 0) return null;
   const ram = h.bus.ram;
   const off = pa - ram.base;
+  if (obs !== undefined) {
+    // The observer hears the instruction's own length (up to the page end: see straddling in run.ts).
+    const four = off >= 0 && off + 2 <= ram.size && (off & 0xfff) <= 0xffc && (ram.read(off, 2) & 3) === 3;
+    obs.access(h.id, Access.Fetch, pc >>> 0, pa, four ? 4 : 2, h.virt ? h.lastGpa : undefined);
+  }
   if (off < 0 || off >= ram.size) {
     h.raise(Cause.InsnAccess, pc);
     return null;

@@ -30,12 +30,24 @@ export interface TraceRecord {
 
 export type Tracer = (r: TraceRecord) => void;
 
+/**
+ * Traps in a row, with no instruction retired between them, after which the hart is in a trap loop
+ * (checked once per block, so the cost is a subtraction when no trap happens).
+ */
+const TRAP_LOOP = 64;
+
+function trapLoop(h: Hart, retired: number): number {
+  h.trapLoop = true;
+  return retired;
+}
+
 /** Interpreted executions after which a block is compiled. */
 const HOT = 16;
 
 /** Handle pending events; returns true when the hart must stop running now (WFI or yield). */
 function service(h: Hart): boolean {
-  if (h.irqDirty || h.wfi) checkInterrupts(h);
+  // After a caught trap entry stop first (yieldReq is set); interrupts are looked at on resuming.
+  if ((h.irqDirty || h.wfi) && h.trapHit === null) checkInterrupts(h);
   const stop = h.wfi || h.yieldReq;
   h.yieldReq = false;
   h.attention = h.wfi || h.irqDirty ? 1 : 0;
@@ -133,7 +145,14 @@ function atTrigger(h: Hart, pcs: readonly number[]): boolean {
 export function runHart(h: Hart, budget: number): number {
   let left = budget;
   const bps = h.env.breakpoints;
+  let loopLeft = left;
+  let loopTraps = h.trapSeq;
   while (left > 0) {
+    if (h.trapSeq - loopTraps >= TRAP_LOOP) {
+      if (left === loopLeft) return trapLoop(h, budget - left);
+      loopLeft = left;
+      loopTraps = h.trapSeq;
+    }
     if (h.attention !== 0 && service(h)) break;
     if (bps !== null && atBreakpoint(h, bps)) break;
     if (h.trigExec !== null && atTrigger(h, h.trigExec)) continue;
@@ -160,7 +179,14 @@ export function runHart(h: Hart, budget: number): number {
 export function runHartTraced(h: Hart, budget: number, tracer: Tracer): number {
   let left = budget;
   const bps = h.env.breakpoints;
+  let loopLeft = left;
+  let loopTraps = h.trapSeq;
   while (left > 0) {
+    if (h.trapSeq - loopTraps >= TRAP_LOOP) {
+      if (left === loopLeft) return trapLoop(h, budget - left);
+      loopLeft = left;
+      loopTraps = h.trapSeq;
+    }
     if (h.attention !== 0 && service(h)) break;
     if (bps !== null && atBreakpoint(h, bps)) break;
     if (h.trigExec !== null && atTrigger(h, h.trigExec)) continue;

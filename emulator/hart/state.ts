@@ -81,6 +81,7 @@ export function restoreHart(h: Hart, s: HartState): void {
   h.bpSkip = -1;
   h.bpHit = false;
   h.watchHit = null;
+  h.trapHit = null;
   h.curBlock = null;
   h.singleStep = false;
   const t = h.triggers;

@@ -119,6 +119,14 @@ export function takeTrap(h: Hart, code: number, interrupt: boolean, tval: number
     h.setPriv(Priv.M);
   }
   h.wfi = false;
+  const obs = h.env.observer;
+  if (obs?.mode !== undefined) obs.mode(h.id, priv, virt, h.priv, h.virt, h.pc, ((interrupt ? 0x80000000 : 0) + c) >>> 0);
+  const f = h.env.trapCatch;
+  if (f !== null && f(h.id, c, interrupt, h.priv, h.virt)) {
+    // The run loop stops before anything else (even an interrupt) happens: service() in run.ts.
+    h.trapHit = { cause: c, interrupt, toPriv: h.priv, toVirt: h.virt };
+    h.requestYield();
+  }
 }
 
 /** The interrupt with the highest priority among `irqs` (3.1.9 order, then SGEI and the VS ones, 8.4.3), or -1. */
@@ -177,7 +185,11 @@ export function mret(h: Hart, raw: number): number {
   h.mstatush &= ~MSTATUSH_MPV;
   h.resAddr = -1; // xRET ends an LR reservation, as a trap does
   h.pc = (h.mepc & epcMask(h)) >>> 0;
+  const fromPriv = h.priv;
+  const fromVirt = h.virt;
   h.setMode(prev, virt);
+  const obs = h.env.observer;
+  if (obs?.mode !== undefined) obs.mode(h.id, fromPriv, fromVirt, prev, virt, h.pc, undefined);
   return R_JUMP;
 }
 
@@ -205,6 +217,10 @@ export function sret(h: Hart, raw: number): number {
     virt = (h.hstatus & HSTATUS_SPV) !== 0;
     h.hstatus &= ~HSTATUS_SPV;
   }
+  const fromPriv = h.priv;
+  const fromVirt = h.virt;
   h.setMode(prev, virt);
+  const obs = h.env.observer;
+  if (obs?.mode !== undefined) obs.mode(h.id, fromPriv, fromVirt, prev, virt, h.pc, undefined);
   return R_JUMP;
 }

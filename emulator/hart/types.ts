@@ -43,8 +43,33 @@ export class DInsn {
  * attached the CPU fills no TLB entries, so every load, store and instruction-page fetch is seen here.
  */
 export interface MemoryObserver {
-  access(hart: number, kind: Access, va: number, pa: number, size: number): void;
+  /**
+   * A load, store or instruction fetch after translation and PMP. Fetches report the instruction's
+   * length (2 or 4; 2 for the lower half of an instruction straddling a page end, whose upper parcel
+   * is a second report at pc + 2). `gpa`: the guest-physical address of a two-stage (guest) access,
+   * undefined for other accesses.
+   */
+  access(hart: number, kind: Access, va: number, pa: number, size: number, gpa?: number): void;
+  /**
+   * A Zicbom cache-block operation passed its checks: `op` on the block of `va` (pa: physical address
+   * of va; gpa as for access()). Without this method the observer sees it as a 1-byte load (or store).
+   */
+  cbo?(hart: number, op: CboOp, va: number, pa: number, gpa?: number): void;
+  /**
+   * Trap entry or xRET on hart `hart`: privilege and V before and after (they may be equal), pc the
+   * next instruction (the handler's first, or the one returned to), cause the xcause value written
+   * (interrupt bit 31) at trap entry, undefined for xRET.
+   */
+  mode?(hart: number, fromPriv: number, fromVirt: boolean, priv: number, virt: boolean, pc: number, cause: number | undefined): void;
 }
+
+export type CboOp = 'clean' | 'flush' | 'inval';
+
+/**
+ * Debugger trap catch (Machine.setTrapCatch): called after a trap entry with the cause as written to
+ * xcause (without the interrupt bit) and the mode the trap went to; true stops run()/step() there.
+ */
+export type TrapFilter = (hart: number, cause: number, interrupt: boolean, toPriv: number, toVirt: boolean) => boolean;
 
 /** What a hart needs from the machine around it. */
 export interface HartEnv {
@@ -62,4 +87,6 @@ export interface HartEnv {
   breakpoints: ReadonlySet<number> | null;
   /** Data watchpoints (physical), null when none. */
   watch: Watchpoints | null;
+  /** Trap catch filter, null when none (then trap entry pays one null test). */
+  trapCatch: TrapFilter | null;
 }

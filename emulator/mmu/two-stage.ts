@@ -36,6 +36,8 @@ export interface GuestMmuContext {
   readonly bus: Bus;
   /** Out: the guest physical address of the last G-stage fault. */
   faultGpa: number;
+  /** Out: the guest physical address of the last successful translation (VS-stage output). */
+  lastGpa: number;
 }
 
 /** Leaf permission check (8.5 / 4.3.2 step 5); `exec` = HLVX (execute permission, no MXR). */
@@ -92,7 +94,10 @@ export function translateGuest(ctx: GuestMmuContext, va: number, access: Access,
   const vsatp = ctx.virt ? ctx.satp : ctx.vsatp;
   const vsstatus = ctx.virt ? ctx.mstatus : ctx.vsstatus;
   const hsMxr = ((ctx.virt ? ctx.vsstatus : ctx.mstatus) & MSTATUS_MXR) !== 0;
-  if (vsatp >= 0) return gStage(ctx, va >>> 0, access, exec, hsMxr); // vsatp.MODE = Bare
+  if (vsatp >= 0) {
+    ctx.lastGpa = va >>> 0; // vsatp.MODE = Bare
+    return gStage(ctx, va >>> 0, access, exec, hsMxr);
+  }
   const mxr = hsMxr || (vsstatus & MSTATUS_MXR) !== 0;
   let base = (vsatp & 0x3fffff) * 4096;
   for (let level = 1; level >= 0; level--) {
@@ -117,6 +122,7 @@ export function translateGuest(ctx: GuestMmuContext, va: number, access: Access,
     if (level === 1 && ((pte >>> 10) & 0x3ff) !== 0) return XLATE_PAGE_FAULT;
     if (!touch(ctx.bus, pteAddr, pte, access)) return XLATE_PAGE_FAULT;
     const gpa = level === 1 ? (pte >>> 20) * 0x400000 + (va & 0x3fffff) : (pte >>> 10) * 4096 + (va & 0xfff);
+    ctx.lastGpa = gpa;
     return gStage(ctx, gpa, access, exec, hsMxr);
   }
   return XLATE_PAGE_FAULT;

@@ -100,3 +100,21 @@ describe('vmscope run: the guest', () => {
     expect(lines.some((l) => / (sp|a0|t0|ra)=[0-9a-f]{8}$/.test(l))).toBe(true);
   });
 });
+
+describe('vmscope run: a guest that jumps into nowhere', () => {
+  it('stops a trap loop (no handler where *tvec points) with exit 70 and a message that says what to fix', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmscope-nowhere-'));
+    fs.writeFileSync(path.join(dir, 'nowhere.S'), '.globl _start\n_start:\n  li t0, 0x12345678\n  jr t0\n');
+    expect(vmscope(['as', path.join(dir, 'nowhere.S'), '--link', '-o', path.join(dir, 'nowhere.elf')]).code).toBe(0);
+    const r = vmscope(['run', path.join(dir, 'nowhere.elf')], 20_000);
+    expect(r.code).toBe(70);
+    expect(r.stderr).toMatch(/hart 0 is stuck in a trap loop: it keeps taking exception 1 .* at pc 0x00000000 .*set mtvec to a trap handler/);
+  });
+
+  it('also when the ISA lacks an extension the program uses (compressed code on rv32i)', () => {
+    const r = vmscope(['run', HELLO, '--isa', 'rv32i', '--max-insns', '1000'], 20_000);
+    expect(r.code).toBe(70);
+    expect(r.stderr).toMatch(/trap loop/);
+  });
+});
+

@@ -129,14 +129,93 @@ describe('the registry', () => {
     expect(ev.some((e) => e.cache === 'hart0.l1i' && e.type === 'fill')).toBe(true);
   });
 
-  it('derives VM entry and exit from V at instruction fetches', () => {
+  it('reports VM entry and exit at the switching instruction (minivisor)', () => {
     const ev: VmTransition[] = [];
-    runMinivisor({}, (m) => m.addFeature({ name: 'vm', description: 'vm', viewState: () => null, onVmTransition: (e) => ev.push({ ...e }) }));
-    const first = ev.find((e) => e.type === 'exit')!;
-    expect(first.priv).toBe(1); // to HS
-    expect(first.cause).toBeDefined();
-    expect(ev[0]).toMatchObject({ type: 'entry', vmid: 1 });
-    // Entries and exits alternate on the single hart.
-    for (let i = 1; i < ev.length; i++) expect(ev[i]!.type).not.toBe(ev[i - 1]!.type);
+    const fetches: { va: number; virt: boolean }[] = [];
+    /** Index into fetches at each event: the next fetch must be the event's pc, in the new mode. */
+    const at: number[] = [];
+    runMinivisor({}, (m) => m.addFeature({
+      name: 'vm', description: 'vm', viewState: () => null,
+      onVmTransition: (e) => {
+        const h = m.harts[e.hart]!;
+        expect(h.pc >>> 0).toBe(e.pc >>> 0); // the hart is already there
+        expect(h.virt).toBe(e.type === 'entry');
+        expect(h.priv).toBe(e.priv);
+        if (e.type === 'exit') expect(e.cause).toBe((e.priv === 3 ? h.mcause : h.scause) >>> 0);
+        ev.push({ ...e });
+        at.push(fetches.length);
+      },
+      onMemory: (t) => { if (t.kind === 'fetch') fetches.push({ va: t.va, virt: t.virt }); },
+    }));
+    expect(ev.length).toBeGreaterThan(4);
+    expect(ev[0]).toMatchObject({ type: 'entry', vmid: 1, cause: undefined });
+    expect(ev.find((e) => e.type === 'exit')!.priv).toBe(1); // to HS
+    expect(new Set(ev.filter((e) => e.type === 'entry').map((e) => e.vmid))).toEqual(new Set([1, 2]));
+    ev.forEach((e, i) => {
+      if (i > 0) expect(e.type).not.toBe(ev[i - 1]!.type); // entries and exits alternate on one hart
+      // (An interrupt pending at the entry leaves again before any fetch: the next event's pc is fetched.)
+      const next = fetches[at[i]!];
+      if (next !== undefined && at[i + 1] !== at[i]) expect(next).toEqual({ va: e.pc >>> 0, virt: e.type === 'entry' });
+    });
+  });
+
+  it('guest accesses through a VS-stage page table carry the exact guest-physical address; cbo.* as such', () => {
+    // VS-stage: VA 0xc0000000 -> GPA 0x40000000 (megapage); G-stage: GPA 0x40000000 -> PA 0x80000000.
+    const body = `
+  li t0, -1
+  csrw pmpaddr0, t0
+  li t0, 0x1f
+  csrw pmpcfg0, t0
+  la t0, done
+  csrw mtvec, t0
+  li t0, 0x80020c00
+  li t1, 0x100000cf
+  sw t1, 0(t0)
+  li t0, 0x80030400
+  li t1, 0x200000df
+  sw t1, 0(t0)
+  li t0, 0x80040020
+  csrw 0x280, t0
+  li t0, 0x80080030
+  csrw 0x680, t0
+  li t0, 0x80
+  csrs 0x310, t0
+  li t0, 0x1800
+  csrc mstatus, t0
+  li t0, 0x800
+  csrs mstatus, t0
+  la t0, guest
+  li t1, 0x40000000
+  add t0, t0, t1
+  csrw mepc, t0
+  li a0, 0x80010000
+  cbo.flush (a0)
+  mret
+guest:
+  li a0, 0xc0010008
+  lw a1, 0(a0)
+  ecall
+  .align 2
+done:`;
+    const m = machineWith(body, { isa: 'rv32imach_zicsr_zifencei_zicntr_zicbom' });
+    const tx: MemTransaction[] = [];
+    const ev: VmTransition[] = [];
+    m.addFeature({
+      name: 'rec', description: 'records', viewState: () => null,
+      onMemory: (t) => tx.push({ ...t }), onVmTransition: (e) => ev.push({ ...e }),
+    });
+    expect(m.run(1000).kind).toBe('exit');
+    expect(tx.find((t) => t.kind.startsWith('cbo'))).toMatchObject({ kind: 'cbo.flush', va: 0x80010000, pa: 0x80010000, size: 1, virt: false });
+    expect(tx.filter((t) => t.kind === 'load' || t.kind.startsWith('cbo')).length).toBe(2); // no permission-check load
+    expect(tx.find((t) => t.kind === 'load' && t.virt)).toMatchObject({ va: 0xc0010008, gpa: 0x40010008, pa: 0x80010008, size: 4, vmid: 0 });
+    const guestFetch = tx.filter((t) => t.kind === 'fetch' && t.virt);
+    expect(guestFetch.length).toBe(4); // li (lui + addi), lw, ecall
+    for (const f of guestFetch) {
+      expect(f.gpa).toBe((f.va - 0x80000000) >>> 0);
+      expect(f.pa).toBe((f.va - 0x40000000) >>> 0);
+    }
+    expect(ev.map((e) => e.type)).toEqual(['entry', 'exit']);
+    expect(ev[0]!.pc).toBe(guestFetch[0]!.va); // the guest's first instruction after mret
+    expect(ev[1]).toMatchObject({ priv: 3, cause: 10, pc: tx.filter((t) => t.kind === 'fetch' && !t.virt).at(-4)!.va });
   });
 });
