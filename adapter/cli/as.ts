@@ -1,9 +1,11 @@
 /**
  * `vmscope as FILE.S -o FILE.o [-march=ISA] [-mno-relax|-mrelax]`: assemble as riscv64-unknown-elf-as
  * (binutils 2.40) does, into a relocatable ELF32 object. Every error is reported (file:line:column).
+ * `vmscope as A.S B.S --link -o X.elf [--base ADDR]`: assemble every file and link them with our
+ * linker (.text at 0x80000000 unless --base says otherwise), so no toolchain is needed at all.
  */
-import { assemble, DEFAULT_MARCH } from '../../emulator/asm/assembler';
-import { formatAsmError } from '../../emulator/asm/errors';
+import { DEFAULT_MARCH } from '../../emulator/asm/assembler';
+import { assembleAndLink, assembleFile, DEFAULT_LINK_BASE } from '../assemble-program';
 import { EXIT } from './exit-codes';
 
 export interface AsIo {
@@ -17,17 +19,27 @@ export interface AsIo {
   err(s: string): void;
 }
 
+const hex = (n: number): string => `0x${n.toString(16)}`;
+
 export const AS_USAGE = `usage: vmscope as FILE.S [-o FILE.o] [-march=ISA] [-mabi=ilp32] [-mrelax|-mno-relax]
+       vmscope as FILE.S [MORE.S...] --link [-o FILE.elf] [--base ADDR] [options as above]
   -march=ISA    instruction set (default ${DEFAULT_MARCH})
   -mno-relax    no R_RISCV_RELAX/R_RISCV_ALIGN (as .option norelax)
   -I DIR        also look for .include files in DIR
-  -g, --gdwarf-5  a DWARF 5 .debug_line table for source-level stepping`;
+  -g, --gdwarf-5  a DWARF 5 .debug_line table for source-level stepping
+  --link        assemble every FILE.S and link them into an executable (as 'vmscope link')
+  --base ADDR   with --link: address of .text (default ${hex(DEFAULT_LINK_BASE)}, QEMU virt's RAM base;
+                there are no linker scripts)`;
 
 /** Exit code 1 for assembly errors, as GNU as. */
 const EXIT_ASM_ERRORS = 1;
 
+const num = (s: string): number | undefined => (/^(0x[0-9a-f_]+|[0-9_]+)$/i.test(s) ? Number(s.replace(/_/g, '')) : undefined);
+
 export function asCommand(args: string[], io: AsIo): number {
-  let input: string | undefined, output = 'a.out', march = DEFAULT_MARCH, relax = true, debugLine = false;
+  let output: string | undefined, march = DEFAULT_MARCH, relax = true, debugLine = false, linkToo = false;
+  let base: number | undefined;
+  const inputs: string[] = [];
   const includeDirs: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
@@ -46,39 +58,48 @@ export function asCommand(args: string[], io: AsIo): number {
       includeDirs.push(v);
     } else if (a.startsWith('-I')) includeDirs.push(a.slice(2));
     else if (a === '-g' || a === '--gdwarf-5' || a === '-gdwarf-5') debugLine = true;
-    else if (a.startsWith('-') && a !== '-') { io.err(`vmscope as: unknown option '${a}'\n${AS_USAGE}`); return EXIT.usage; }
-    else if (input === undefined) input = a;
-    else { io.err(`vmscope as: more than one input file ('${input}', '${a}')\n${AS_USAGE}`); return EXIT.usage; }
+    else if (a === '--link') linkToo = true;
+    else if (a === '--base' || a.startsWith('--base=')) {
+      const v = a === '--base' ? args[++i] : a.slice(7);
+      const n = v === undefined ? undefined : num(v);
+      if (n === undefined || n > 0xffffffff) { io.err(`vmscope as: --base wants an address like 0x80000000, got '${v ?? ''}'`); return EXIT.usage; }
+      base = n;
+    } else if (a.startsWith('-') && a !== '-') { io.err(`vmscope as: unknown option '${a}'\n${AS_USAGE}`); return EXIT.usage; }
+    else inputs.push(a);
   }
-  if (input === undefined) { io.err(AS_USAGE); return EXIT.usage; }
-  let text: string;
-  try {
-    text = new TextDecoder().decode(io.readFile(input));
-  } catch (e) {
-    io.err(`vmscope as: cannot read '${input}': ${(e as Error).message}`);
-    return EXIT.noInput;
-  }
-  // .include "f": next to the including file, then in each -I directory (as gas).
-  const dirOf = (p: string): string => (p.includes('/') ? p.slice(0, p.lastIndexOf('/') + 1) : '');
-  const include = (path: string, from: string): string | undefined => {
-    const candidates = path.startsWith('/') ? [path] : [dirOf(from) + path, ...includeDirs.map((d) => `${d.replace(/\/$/, '')}/${path}`)];
-    for (const c of candidates) {
-      if (io.exists && !io.exists(c)) continue;
-      try {
-        return new TextDecoder().decode(io.readFile(c));
-      } catch {
-        continue;
-      }
+  if (inputs.length === 0) { io.err(AS_USAGE); return EXIT.usage; }
+  if (!linkToo && inputs.length > 1) { io.err(`vmscope as: more than one input file ('${inputs[0]}', '${inputs[1]}'); add --link to assemble and link them\n${AS_USAGE}`); return EXIT.usage; }
+  if (!linkToo && base !== undefined) { io.err(`vmscope as: --base only goes with --link\n${AS_USAGE}`); return EXIT.usage; }
+  for (const f of inputs) {
+    try {
+      io.readFile(f);
+    } catch (e) {
+      io.err(`vmscope as: cannot read '${f}': ${(e as Error).message}`);
+      return EXIT.noInput;
     }
-    return undefined;
-  };
-  const r = assemble(text, { file: input, march, relax, debugLine, compDir: io.cwd, include });
-  for (const e of r.errors) io.err(formatAsmError(e));
-  if (!r.object) return EXIT_ASM_ERRORS;
+  }
+  const opts = { march, relax, debugLine, includeDirs };
+  let result: Uint8Array;
+  if (linkToo) {
+    const r = assembleAndLink(inputs, io, { ...opts, base });
+    for (const w of r.warnings) io.err(`vmscope as: warning: ${w}`);
+    if (!r.elf) {
+      const linkFailed = r.errors.length > 0 && !r.errors.some((e) => /^.+:\d+:\d+: /.test(e));
+      for (const e of r.errors) io.err(linkFailed ? `vmscope as: link: ${e}` : e);
+      return EXIT_ASM_ERRORS;
+    }
+    result = r.elf;
+  } else {
+    const r = assembleFile(inputs[0]!, io, opts);
+    for (const e of r.diagnostics) io.err(e);
+    if (!r.object) return EXIT_ASM_ERRORS;
+    result = r.object;
+  }
+  const out = output ?? 'a.out';
   try {
-    io.writeFile(output, r.object);
+    io.writeFile(out, result);
   } catch (e) {
-    io.err(`vmscope as: cannot write '${output}': ${(e as Error).message}`);
+    io.err(`vmscope as: cannot write '${out}': ${(e as Error).message}`);
     return EXIT.cantCreate;
   }
   return 0;
