@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 const noVscode = { name: 'vscode', message: 'Only src/ (the extension host) may import vscode.' };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'out/**', '**/*.elf', 'test/ui/output/**'] },
+  { ignores: ['dist/**', 'media/dist/**', 'node_modules/**', 'out/**', '**/*.elf', 'test/ui/output/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

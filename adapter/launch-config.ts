@@ -1,3 +1,5 @@
+import { ConfigError, resolveCacheConfig, type CacheConfigInput } from '../emulator/api';
+
 /**
  * The `vmscope` launch configuration: one typed definition, checked here, documented in package.json.
  * Each error names the attribute and says what a valid value looks like.
@@ -24,6 +26,16 @@ export interface LaunchArguments {
    * bound to the VMID it runs with (hgatp.VMID). Paths resolve against `cwd`.
    */
   symbols?: GuestSymbolsArgument[];
+  /**
+   * Path of a machine configuration file (`*.vmscope.json`, schemas/machine-config.schema.json),
+   * relative to `cwd`; the inline attributes (harts, ramMiB, isa, caches) override it.
+   */
+  config?: string;
+  /**
+   * The ASID-tagged cache model (emulator/cache): `true` for the defaults, or an object as the
+   * machine's `caches` section ({ l1i, l1d, llc: { sets, ways, line }, replacement, seed }).
+   */
+  caches?: boolean | CacheConfigInput;
 }
 
 export interface GuestSymbolsArgument {
@@ -79,6 +91,25 @@ export function validateLaunch(raw: Record<string, unknown> | undefined): Launch
       list.push({ program, vmid });
     }
     out.symbols = list;
+  }
+  if (raw.config !== undefined) {
+    if (typeof raw.config !== 'string' || raw.config.length === 0) return `launch attribute 'config' must be the path of a machine configuration file, e.g. "\${workspaceFolder}/machine.vmscope.json", got ${JSON.stringify(raw.config)}`;
+    out.config = raw.config;
+  }
+  if (raw.caches !== undefined) {
+    const c = raw.caches;
+    if (typeof c !== 'boolean' && (c === null || typeof c !== 'object' || Array.isArray(c))) {
+      return `launch attribute 'caches' must be true, false or an object such as { "l1d": { "sets": 64, "ways": 8 }, "replacement": "lru" }, got ${JSON.stringify(c)}`;
+    }
+    if (typeof c === 'object') {
+      try {
+        resolveCacheConfig(c as CacheConfigInput);
+      } catch (e) {
+        if (e instanceof ConfigError) return `launch attribute 'caches': ${e.message}`;
+        throw e;
+      }
+    }
+    out.caches = c as boolean | CacheConfigInput;
   }
   return out;
 }

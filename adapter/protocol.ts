@@ -75,5 +75,103 @@ export const ERR = {
   evaluate: 1009,
   memory: 1010,
   unknownReference: 1011,
+  noCaches: 1012,
   internal: 1099,
 } as const;
+
+/**
+ * Custom requests of the VMs view and the cache view (src/views/, media/). Both have no arguments
+ * and answer for the machine as it is at the current stop.
+ *   vmscope/machineState  harts (privilege, V, VMID, pc and its symbol) and the VMs seen so far
+ *   vmscope/cacheState    every cache (L1I and L1D per hart, the LLC): geometry, valid lines, per-ASID
+ *                         statistics; an error response (ERR.noCaches) when the session runs without
+ *                         the cache model
+ */
+export const MACHINE_STATE = 'vmscope/machineState';
+export const CACHE_STATE = 'vmscope/cacheState';
+
+export interface HartState {
+  id: number;
+  /** 'M' | 'HS' | 'S' | 'U' | 'VS' | 'VU'. */
+  mode: string;
+  /** Privilege level: 0 U, 1 S, 3 M. */
+  priv: number;
+  /** The hypervisor extension's V bit. */
+  virt: boolean;
+  /** hgatp.VMID while V=1. */
+  vmid?: number;
+  pc: number;
+  /** `name+0x10` of pc in the symbols of what the hart runs (a guest's while V=1). */
+  symbol?: string;
+}
+
+export interface VmState {
+  vmid: number;
+  /** From the launch attribute `symbols` (the guest ELF's name), when given. */
+  name?: string;
+  /** The last hgatp seen with this VMID (undefined when only `symbols` names it). */
+  hgatp?: number;
+  /** Harts running this VM now. */
+  harts: number[];
+  /** The cache model has statistics for this VMID (as ASID): it has run, even between stops. */
+  ran?: boolean;
+}
+
+export interface MachineStateResponse {
+  harts: HartState[];
+  vms: VmState[];
+}
+
+/** Counters of one ASID at one cache (emulator/cache/level.ts CacheStats). */
+export interface AsidStats {
+  accesses: number;
+  hits: number;
+  misses: number;
+  evictions: number;
+  writebacks: number;
+  discards: number;
+}
+
+export interface CacheLineState {
+  set: number;
+  way: number;
+  /** System physical address of the line (its tag with the set index). */
+  pa: number;
+  /** 0: the host; otherwise hgatp.VMID (cvm-model 1.1). */
+  asid: number;
+  enc: number;
+  dirty: boolean;
+  /** LRU replacement: 0 = most recently used in its set; undefined for plru and random. */
+  age?: number;
+}
+
+export interface CacheState {
+  /** 'hart0.l1i', 'hart0.l1d', ..., 'llc'. */
+  name: string;
+  level: 'l1i' | 'l1d' | 'llc';
+  /** The hart of an L1, undefined for the LLC. */
+  hart?: number;
+  sets: number;
+  ways: number;
+  /** Line size in bytes. */
+  line: number;
+  replacement: 'lru' | 'plru' | 'random';
+  /** Valid lines only. */
+  lines: CacheLineState[];
+  /** Statistics by ASID (as a decimal string key). */
+  stats: Record<string, AsidStats>;
+}
+
+export interface CacheStateResponse {
+  caches: CacheState[];
+  /** Every ASID with statistics, ascending. */
+  asids: number[];
+  /** Names of the VMs by VMID (= ASID), from `symbols`. */
+  names: Record<string, string>;
+}
+
+/** Custom requests by command: arguments and response body (one definition for both sides). */
+export interface CustomRequests {
+  [MACHINE_STATE]: { args: Record<string, never>; body: MachineStateResponse };
+  [CACHE_STATE]: { args: Record<string, never>; body: CacheStateResponse };
+}

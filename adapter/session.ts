@@ -11,6 +11,7 @@
 import { DebugSession, ExitedEvent, InitializedEvent, OutputEvent, Response, StoppedEvent, TerminatedEvent, Thread } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { Breakpoints } from './breakpoints';
+import { stateRequest } from './custom/index';
 import { capabilities } from './capabilities';
 import { disassembleRange } from './disassembly';
 import { EvalError, evaluate, formatValue } from './expressions';
@@ -23,6 +24,7 @@ import { functionBreakpoints, instructionBreakpoints, sourceBreakpoints } from '
 import type { Target } from './target';
 import { type Frame } from './unwind';
 import { evaluateInSpace, frameContext, HELP } from './address-spaces';
+import { replCommand } from './repl/index';
 import { loadGuestSymbols } from './target';
 import { sourceBreakpointView, stackFrame, stitchedStack, threadName, TrapCatcher } from './vm-exits';
 import { argsOf, fail, int, RequestError, str } from './validate';
@@ -244,9 +246,11 @@ export class VmscopeSession extends DebugSession {
 
   /** vmscope/reverseStepIn and vmscope/reverseStepOut (protocol.ts); anything else is unknown. */
   protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown, request?: DebugProtocol.Request): void {
-    if (command !== REVERSE_STEP_IN && command !== REVERSE_STEP_OUT) return super.customRequest(command, response, args, request);
     // guardHandlers passes `command` where it expects the response: answer errors here.
     try {
+      const state = stateRequest(command, () => this.need()); // vmscope/machineState, vmscope/cacheState
+      if (state !== undefined) return this.sendResponse(Object.assign(response, state));
+      if (command !== REVERSE_STEP_IN && command !== REVERSE_STEP_OUT) return super.customRequest(command, response, args, request);
       this.reverseRequest(response, command, args, command === REVERSE_STEP_IN ? 'reverseStepIn' : 'reverseStepOut');
     } catch (e) {
       this.answerError(response, e);
@@ -401,6 +405,8 @@ export class VmscopeSession extends DebugSession {
       hart = f.hart;
       ctx = frameContext(t, hart, f.frame);
     }
+    const command = a.context === 'repl' ? replCommand(t, expression, hart, ctx) : undefined; // adapter/repl: help, vms, cache, tlb, csr, features
+    if (command !== undefined) return this.sendResponse(Object.assign(response, { body: { result: command, variablesReference: 0 } }));
     if (expression.trim() === 'help') {
       response.body = { result: HELP, variablesReference: 0 };
       return this.sendResponse(response);

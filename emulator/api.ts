@@ -7,7 +7,7 @@ export { DEFAULT_CONFIG, ConfigError, parseIsa, type MachineConfig } from './con
 export type { Hart } from './hart/hart';
 export type { Watchpoint, WatchAccess, WatchHit } from './debug/watch';
 export type { TraceRecord, Tracer } from './hart/run';
-export type { MemoryObserver } from './hart/types';
+export type { MemoryObserver, CboOp, TrapFilter } from './hart/types';
 export { Access } from './mmu/sv32';
 export { Priv, CSR } from './csr/bits';
 export { CSRS, CSR_BY_NAME } from './csr/defs';

@@ -26,7 +26,7 @@ async function exists(uri: vscode.Uri): Promise<boolean> {
   }
 }
 
-/** The ELF the active tab is about: the ELF itself, or the sibling ELF of a source file. */
+/** The ELF the active tab is about: the ELF itself, the sibling ELF of a source file, or a lone .S/.s file. */
 export async function elfOfActiveFile(): Promise<vscode.Uri | undefined> {
   const file = activeFile();
   if (!file || file.scheme !== 'file') return undefined;
@@ -38,7 +38,9 @@ export async function elfOfActiveFile(): Promise<vscode.Uri | undefined> {
   // One ELF in the source's folder (e.g. main.c + crt0.S -> hello.elf).
   const dir = vscode.Uri.file(path.dirname(file.fsPath));
   const elves = (await vscode.workspace.fs.readDirectory(dir)).filter(([n, t]) => t === vscode.FileType.File && n.endsWith('.elf'));
-  return elves.length === 1 ? vscode.Uri.joinPath(dir, elves[0]![0]) : undefined;
+  if (elves.length === 1) return vscode.Uri.joinPath(dir, elves[0]![0]);
+  // An assembly file with no ELF beside it: the adapter assembles and links it itself.
+  return ext === '.S' || ext === '.s' ? file : undefined;
 }
 
 export async function workspaceElves(folder?: vscode.WorkspaceFolder): Promise<vscode.Uri[]> {

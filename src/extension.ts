@@ -9,6 +9,9 @@ import { VmscopeSession } from '../adapter/session';
 import { startLanguageClient } from './lsp-client';
 import { ConfigurationProvider, DynamicConfigurationProvider } from './configurations';
 import { registerWalkthrough } from './walkthrough';
+import { CacheView } from './views/cache-view';
+import { SessionState } from './views/session-state';
+import { VmsTree } from './views/vms-tree';
 
 class AdapterFactory implements vscode.DebugAdapterDescriptorFactory {
   createDebugAdapterDescriptor(): vscode.ProviderResult<vscode.DebugAdapterDescriptor> {
@@ -26,6 +29,9 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.debug.registerDebugConfigurationProvider('vmscope', new DynamicConfigurationProvider(), vscode.DebugConfigurationProviderTriggerKind.Dynamic),
   );
   registerWalkthrough(context);
+  const sessions = new SessionState();
+  const vms = new VmsTree(sessions);
+  context.subscriptions.push(sessions, vms, vscode.window.registerTreeDataProvider('vmscope.vms', vms), new CacheView(context, sessions));
 }
 
 export function deactivate(): void {}

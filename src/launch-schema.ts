@@ -13,7 +13,8 @@ import type { LaunchArguments } from '../adapter/launch-config';
 type JsonType<T> = T extends string ? 'string' : T extends boolean ? 'boolean' : T extends number ? 'integer' | 'number' : T extends readonly unknown[] ? 'array' : T extends object ? 'object' : never;
 
 interface Property<T> {
-  type: JsonType<T>;
+  /** A list for attributes of more than one JSON type (e.g. `caches`: true or an object). */
+  type: JsonType<T> | JsonType<T>[];
   /** Shown on hover and in completion; says what the value does and what is valid. */
   markdownDescription: string;
   default?: T;
@@ -85,6 +86,17 @@ export const launchProperties: { [K in keyof Required<LaunchArguments>]: Propert
         vmid: { type: 'integer', minimum: 0, maximum: 127, description: 'The VMID the guest runs with (hgatp.VMID).' },
       },
     },
+  },
+  caches: {
+    type: ['boolean', 'object'] as JsonType<boolean | object>[],
+    markdownDescription: 'The ASID-tagged cache model: L1I and L1D per hart and a shared LLC, lines tagged (physical address, ASID, enc), statistics per ASID; shown by **vmscope: Open Cache View**. `true` for the defaults (32 KiB 8-way L1s, 1 MiB 16-way LLC, 64-byte lines, LRU), or an object choosing `l1i`, `l1d`, `llc` (`{ "sets", "ways", "line" }`), `replacement` (`lru`, `plru`, `random`) and `seed`. Costs speed: every access goes through the model.',
+    default: true,
+    examples: [true, { l1d: { sets: 16, ways: 4 }, llc: { sets: 256, ways: 8 }, replacement: 'lru' }],
+  },
+  config: {
+    type: 'string',
+    markdownDescription: 'Path of a machine configuration file (`*.vmscope.json`: harts, RAM, ISA, timing, caches; the editor completes it from vmscope\'s schema), relative to `cwd`. The inline attributes `harts`, `ramMiB`, `isa` and `caches` override the file. The same file works with `vmscope run --config FILE`.',
+    examples: ['${workspaceFolder}/machine.vmscope.json'],
   },
 };
 

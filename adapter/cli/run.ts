@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import { Machine } from '../../emulator/api';
 import { ConfigError, DEFAULT_CONFIG, parseIsa, type MachineConfig } from '../../emulator/config';
+import { parseMachineConfig } from '../../emulator/config-file';
 import { ElfError, loadElf } from '../../emulator/loader/elf';
 import { parseArgs, UsageError } from './args';
 import { EXIT } from './exit-codes';
@@ -18,7 +19,8 @@ export const RUN_USAGE = `usage: vmscope run FILE.elf [options]
   --isa STRING     extensions, e.g. rv32imac_zicsr_zicntr (default: all the machine has)
   --max-insns N    stop after N instructions (exit code ${EXIT.insnLimit})
   --trace FILE     write one line per instruction to FILE
-  --stats          print {instructions, seconds, mips} as JSON on stderr`;
+  --config FILE    machine configuration (JSON, schemas/machine-config.schema.json); flags override it
+  --stats          print {instructions, seconds, mips} as JSON on stderr (with caches: per-ASID statistics)`;
 
 export interface CliIo {
   out(bytes: Uint8Array): void;
@@ -37,17 +39,20 @@ export function runCommand(argv: string[], io: CliIo): number {
       'max-insns': { kind: 'int', min: 1, max: Number.MAX_SAFE_INTEGER },
       trace: { kind: 'string' },
       stats: { kind: 'flag' },
+      config: { kind: 'string' },
     });
     opts = parsed.options;
     if (parsed.positional.length !== 1) {
       throw new UsageError(parsed.positional.length === 0 ? 'no program given: vmscope run FILE.elf' : `one program at a time, got ${parsed.positional.join(' ')}`);
     }
     file = parsed.positional[0];
+    const base = readConfigFile(opts.get('config') as string | undefined, io);
+    if (typeof base === 'number') return base;
     config = {
-      ...DEFAULT_CONFIG,
-      harts: (opts.get('harts') as number | undefined) ?? DEFAULT_CONFIG.harts,
-      ramMiB: (opts.get('ram') as number | undefined) ?? DEFAULT_CONFIG.ramMiB,
-      isa: (opts.get('isa') as string | undefined) ?? DEFAULT_CONFIG.isa,
+      ...base,
+      harts: (opts.get('harts') as number | undefined) ?? base.harts,
+      ramMiB: (opts.get('ram') as number | undefined) ?? base.ramMiB,
+      isa: (opts.get('isa') as string | undefined) ?? base.isa,
     };
     parseIsa(config.isa);
   } catch (e) {
@@ -110,7 +115,41 @@ export function runCommand(argv: string[], io: CliIo): number {
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   if (opts.get('stats')) {
     const instructions = machine.instret;
-    io.err(JSON.stringify({ instructions, seconds, mips: seconds > 0 ? instructions / seconds / 1e6 : 0 }));
+    const caches = machine.cache === undefined ? {} : { caches: cacheStats(machine.cache) };
+    io.err(JSON.stringify({ instructions, seconds, mips: seconds > 0 ? instructions / seconds / 1e6 : 0, ...caches }));
   }
   return code;
+}
+
+/**
+ * The machine configuration of --config FILE (DEFAULT_CONFIG without it), or the exit code after a
+ * one-line message: 64 for a file that does not exist or is not a valid configuration, 66 for one
+ * that exists but cannot be read.
+ */
+function readConfigFile(file: string | undefined, io: CliIo): MachineConfig | number {
+  if (file === undefined) return { ...DEFAULT_CONFIG };
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? String(e);
+    io.err(`vmscope run: --config ${file}: ${code === 'ENOENT' ? 'no such file (ENOENT)' : `cannot read it: ${code}`}`);
+    return code === 'ENOENT' ? EXIT.usage : EXIT.noInput;
+  }
+  try {
+    return parseMachineConfig(text);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    io.err(`vmscope run: --config ${file}: ${e.message}`);
+    return EXIT.usage;
+  }
+}
+
+/** Cache statistics by level, then ASID (the VMID of guest accesses, 0 for the host). */
+function cacheStats(cache: NonNullable<Machine['cache']>): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const level of ['l1i', 'l1d', 'llc'] as const) {
+    out[level] = Object.fromEntries(cache.asids().map((a) => [String(a), cache.stats(level, a)]));
+  }
+  return out;
 }

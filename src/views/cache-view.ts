@@ -1,0 +1,120 @@
+/**
+ * The cache view: a webview panel (media/cache-view/) showing every cache of the active vmscope
+ * session as sets x ways, coloured by ASID, with per-ASID statistics. It follows the active session,
+ * asks vmscope/cacheState at every stop, marks the lines that changed since the previous stop, goes
+ * quiet when the session ends, and comes back after a reload (a WebviewPanelSerializer; the webview
+ * keeps its selection with setState). Messages: media/protocol.ts, shared with the webview.
+ */
+import * as crypto from 'node:crypto';
+import * as vscode from 'vscode';
+import { CACHE_STATE, type CacheStateResponse } from '../../adapter/protocol';
+import { changedSlots, type FromWebview, type ToWebview } from '../../media/protocol';
+import type { SessionState } from './session-state';
+
+export const CACHE_VIEW_TYPE = 'vmscope.cacheView';
+export const OPEN_CACHE_VIEW = 'vmscope.openCacheView';
+
+export class CacheView implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private readonly subs: vscode.Disposable[] = [];
+  /**
+   * Per session id: the state at the previous stop (for the "changed since the last stop" marks), at
+   * this stop, and the stops seen. Refreshes between stops (view opened, reloaded, session switched)
+   * compare with the same previous stop, so the marks stay.
+   */
+  private readonly stops = new Map<string, { previous?: CacheStateResponse; current?: CacheStateResponse; count: number }>();
+  private last: ToWebview = { type: 'idle', message: 'No vmscope debug session. Start one with "caches": true in its launch configuration.' };
+
+  constructor(private readonly context: vscode.ExtensionContext, private readonly sessions: SessionState) {
+    this.subs.push(
+      vscode.commands.registerCommand(OPEN_CACHE_VIEW, () => this.open()),
+      vscode.window.registerWebviewPanelSerializer(CACHE_VIEW_TYPE, {
+        deserializeWebviewPanel: async (panel) => this.adopt(panel),
+      }),
+      sessions.onDidChange((c) => {
+        if (c.kind === 'ended' && c.session) this.stops.delete(c.session.id);
+        if (c.kind === 'continued' && c.session === sessions.active) return this.post({ type: 'running' });
+        void this.refresh(c.kind === 'stopped' ? c.session : undefined);
+      }),
+    );
+  }
+
+  open(): void {
+    if (this.panel) return this.panel.reveal();
+    this.adopt(vscode.window.createWebviewPanel(CACHE_VIEW_TYPE, 'vmscope: Caches', vscode.ViewColumn.Beside, this.options()));
+  }
+
+  private options(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    // Only media/ is readable by the webview; scripts only with this document's nonce.
+    return { enableScripts: true, retainContextWhenHidden: false, localResourceRoots: [vscode.Uri.joinPath(this.context.extensionUri, 'media')] };
+  }
+
+  private adopt(panel: vscode.WebviewPanel): void {
+    this.panel = panel;
+    panel.webview.options = this.options();
+    panel.webview.html = this.html(panel.webview);
+    panel.onDidDispose(() => (this.panel = undefined), undefined, this.subs);
+    panel.webview.onDidReceiveMessage((m: FromWebview) => {
+      if (m.type === 'ready') this.post(this.last);
+      void this.refresh();
+    }, undefined, this.subs);
+  }
+
+  /** Shows the active session's caches; `stopped`: the session that has just stopped. */
+  private async refresh(stopped?: vscode.DebugSession): Promise<void> {
+    if (stopped) {
+      const st = this.stops.get(stopped.id) ?? { count: 0 };
+      this.stops.set(stopped.id, { previous: st.current, count: st.count + 1 });
+    }
+    const s = this.sessions.active;
+    if (!s) return this.post({ type: 'idle', message: 'No vmscope debug session: the cache view shows the caches of the active vmscope session at each stop.' });
+    if (!this.panel) return;
+    try {
+      const state = await this.sessions.request(s, CACHE_STATE);
+      const st = this.stops.get(s.id) ?? { count: 0 };
+      this.stops.set(s.id, { ...st, current: state });
+      this.post({ type: 'state', session: s.name, stop: st.count, state, changed: changedSlots(st.previous, state) });
+    } catch (e) {
+      // Caches off (the adapter's message says how to turn them on), not launched yet, or running.
+      const message = (e as Error).message ?? String(e);
+      if (/not stopped|running/i.test(message)) return;
+      this.post({ type: 'idle', message });
+    }
+  }
+
+  private post(m: ToWebview): void {
+    if (m.type !== 'running') this.last = m;
+    void this.panel?.webview.postMessage(m);
+  }
+
+  private html(webview: vscode.Webview): string {
+    const nonce = crypto.randomBytes(16).toString('base64');
+    const uri = (f: string): vscode.Uri => webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'media', 'dist', f));
+    const csp = [
+      "default-src 'none'",
+      `style-src ${webview.cspSource} 'nonce-${nonce}'`,
+      `font-src ${webview.cspSource}`,
+      `img-src ${webview.cspSource}`,
+      `script-src 'nonce-${nonce}'`,
+    ].join('; ');
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" nonce="${nonce}" href="${uri('cache-view.css')}" id="vscode-codicon-stylesheet">
+<title>vmscope: Caches</title>
+</head>
+<body>
+<div id="app" aria-live="polite"></div>
+<script nonce="${nonce}" src="${uri('cache-view.js')}"></script>
+</body>
+</html>`;
+  }
+
+  dispose(): void {
+    for (const s of this.subs) s.dispose();
+    this.panel?.dispose();
+  }
+}

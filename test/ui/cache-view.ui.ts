@@ -1,0 +1,99 @@
+/**
+ * The VMs view and the cache view in a real VS Code: debug examples/minivisor with "caches": true
+ * (its launch.json), stop in guest b, check the VMs view, open the cache view and check the grid
+ * (lines of more than one ASID, coloured), the legend and the per-ASID statistics table; step and see
+ * the view refresh. Screenshots in test/ui/output/.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { goToLine, openFile, openWorkbench, runCommand, screenshot, type Workbench } from './workbench';
+
+const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 30_000, interval: 200 });
+
+describe('the cache view on examples/minivisor in code-server', () => {
+  let wb: Workbench;
+
+  beforeAll(async () => {
+    wb = await openWorkbench('examples/minivisor');
+  });
+
+  afterAll(async () => {
+    await wb?.close();
+  });
+
+  it('shows harts, VMs and the caches by ASID at a stop in guest b, and refreshes after a step', async () => {
+    const { page } = wb;
+    try {
+      const source = readFileSync(join(wb.folder, 'guest', 'guest-b.c'), 'utf8').split('\n');
+      const bpLine = source.findIndex((l) => l.includes('say("hello from guest b')) + 1;
+      expect(bpLine).toBeGreaterThan(0);
+      const editor = await openFile(page, 'guest-b.c');
+      await goToLine(page, bpLine);
+      await runCommand(page, 'Debug: Toggle Breakpoint');
+      await editor.locator('.codicon-debug-breakpoint').first().waitFor();
+      await editor.locator('.view-lines').click();
+      await page.keyboard.press('F5');
+      const topFrame = page.locator('.debug-call-stack .monaco-list-row .stack-frame').first();
+      await poll(() => topFrame.innerText()).toContain('main');
+
+      // The VMs view of the Run and Debug side bar.
+      const vms = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'VMs' }) });
+      await vms.locator('.pane-header').waitFor();
+      if ((await vms.locator('.pane-header').getAttribute('aria-expanded')) === 'false') await vms.locator('.pane-header').click();
+      await poll(() => vms.locator('.monaco-list').innerText()).toContain('VMID 2: guest-b');
+      await poll(() => vms.locator('.monaco-list').innerText()).toMatch(/hart 0: VS-mode/);
+      expect(await vms.locator('.monaco-list').innerText()).toContain('VMID 1: guest-a');
+
+      await runCommand(page, 'vmscope: Open Cache View');
+      const view = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+      const status = view.locator('.status');
+      await poll(() => status.innerText()).toMatch(/stop \d+/);
+      const firstStop = Number(/stop (\d+)/.exec(await status.innerText())![1]);
+      // The first tab (hart 0's L1I) has lines; the LLC has the host's and both guests' lines.
+      for (const asid of [0, 1, 2]) await poll(() => view.locator('.legend').innerText()).toContain(`ASID ${asid}`);
+      await view.locator('vscode-tab-header', { hasText: 'LLC' }).click();
+      const llc = view.locator('vscode-tab-panel').nth(2);
+      for (const cls of ['a0', 'a1', 'a2']) await poll(() => llc.locator(`.cell.${cls}`).count()).toBeGreaterThan(0);
+      // The colours are different theme colours.
+      const colours = await Promise.all(['a0', 'a1', 'a2'].map((c) => llc.locator(`.cell.${c}`).first().evaluate((e) => (globalThis as unknown as { getComputedStyle(x: unknown): { backgroundColor: string } }).getComputedStyle(e).backgroundColor)));
+      expect(new Set(colours).size).toBe(3);
+      // The statistics table: a row per ASID with accesses = hits + misses.
+      const rows = llc.locator('vscode-table-body vscode-table-row');
+      await poll(() => rows.count()).toBeGreaterThanOrEqual(3);
+      const cells = (await rows.nth(1).locator('vscode-table-cell').allInnerTexts()).map((s) => s.trim());
+      expect(cells[1]).toBe('guest-a');
+      expect(Number(cells[2])).toBe(Number(cells[3]) + Number(cells[4]));
+
+      // Keyboard: focus a line and move with the arrow keys; the detail pane follows.
+      const first = llc.locator('.cell.a2').first();
+      await first.click();
+      await poll(() => llc.locator('.detail').innerText()).toContain('guest-b');
+      await page.keyboard.press('ArrowDown');
+      await poll(() => llc.locator('.cell.selected').count()).toBe(1);
+      await runCommand(page, 'View: Hide Panel'); // room for the view in the screenshots
+      await screenshot(page, 'cache-1-stopped-in-guest-b');
+
+      // Step over say(): a new stop, the view refreshes and marks what changed.
+      await page.locator('.debug-toolbar .action-label.codicon-debug-step-over').click();
+      await poll(async () => Number(/stop (\d+)/.exec(await status.innerText())?.[1] ?? 0)).toBeGreaterThan(firstStop);
+      await poll(() => llc.locator('.cell.changed').count()).toBeGreaterThan(0);
+      await screenshot(page, 'cache-2-after-step');
+
+      // The session ends: the view goes quiet.
+      await page.locator('.debug-toolbar .action-label.codicon-debug-stop').click();
+      await poll(() => view.locator('.idle').count()).toBe(1);
+      await screenshot(page, 'cache-3-session-ended');
+
+      // A reload brings the view back (its serializer), quiet without a session.
+      await page.reload();
+      await page.locator('.monaco-workbench').waitFor();
+      await page.locator('.tab', { hasText: 'vmscope: Caches' }).waitFor();
+      await poll(() => page.frameLocator('iframe.webview.ready').frameLocator('#active-frame').locator('.idle').count()).toBe(1);
+    } catch (e) {
+      await screenshot(page, 'cache-failure').catch(() => {});
+      console.error(wb.log().slice(-5000));
+      throw e;
+    }
+  });
+});
