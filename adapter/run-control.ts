@@ -7,7 +7,7 @@ import type { Machine, StopReason } from '../emulator/api';
 import type { Breakpoints, BreakpointKind } from './breakpoints';
 import type { Target } from './target';
 import { unwind } from './unwind';
-import type { TrapCatcher } from './vm-exits';
+import { entersGuest, handlingVmExit, type TrapCatcher } from './vm-exits';
 
 /** Instructions per run() slice: large enough for speed, small enough to answer pause quickly. */
 const SLICE = 2_000_000;
@@ -46,7 +46,14 @@ interface ReturnTarget {
 type Plan =
   | { kind: 'continue' }
   | { kind: 'line'; hart: number; mode: 'next' | 'in'; file: string; line: number; startPc: number; ret?: ReturnTarget }
-  | { kind: 'out'; hart: number; ret: ReturnTarget };
+  | { kind: 'out'; hart: number; ret: ReturnTarget }
+  /**
+   * Run one hart until it switches context: `exit` = until it leaves the guest (V 1 -> 0: a VM exit,
+   * stopping at the trap handler's first instruction), `entry` = until it enters a guest (V 0 -> 1,
+   * the sret / mret back into it). `resume`: a line step to go on with once there (`next` over an
+   * ecall in a guest), else the step stops there.
+   */
+  | { kind: 'switch'; hart: number; until: 'exit' | 'entry'; vmid?: number; resume?: Extract<Plan, { kind: 'line' }> };
 
 const BP_REASON: Record<BreakpointKind, StopKind> = {
   source: 'breakpoint',
@@ -112,9 +119,24 @@ export class RunControl {
     if (this.done) return;
     const h = this.machine.harts[hart]!;
     const at = this.target.infoOf(hart)?.lineAt(h.pc);
+    if (mode !== 'instruction' && mode !== 'out' && this.switchesContext(hart)) {
+      // sret / mret into a guest, ecall out of one: stepped like a call (adapter/README.md).
+      this.start({ kind: 'line', hart, mode, file: at?.file ?? '', line: at?.line ?? -1, startPc: h.pc >>> 0 });
+      return;
+    }
     if (mode === 'instruction' || (at === undefined && mode !== 'out')) {
       // No line information here: a line step is an instruction step (as GDB's stepi).
       this.later(() => this.finishStep(hart, this.stepOne(hart)));
+      return;
+    }
+    if (mode === 'out' && h.virt) {
+      // Out of a guest: run it until it exits to the hypervisor (the handler's first instruction).
+      this.start({ kind: 'switch', hart, until: 'exit' });
+      return;
+    }
+    if (mode === 'out' && handlingVmExit(this.target, hart)) {
+      // Out of the hypervisor's exit handler: run to the VM entry (sret) back into the guest.
+      this.start({ kind: 'switch', hart, until: 'entry' });
       return;
     }
     if (mode === 'out') {
@@ -130,6 +152,15 @@ export class RunControl {
       return;
     }
     this.start({ kind: 'line', hart, mode, file: at!.file, line: at!.line, startPc: h.pc >>> 0 });
+  }
+
+  /** The hart is at an sret / mret that enters a guest, or at an ecall in a guest. */
+  private switchesContext(hart: number): boolean {
+    const h = this.machine.harts[hart]!;
+    const insn = this.target.fetchOn(hart, h.pc >>> 0);
+    if (insn === undefined || !h.hasH) return false;
+    if (h.virt) return insn.name === 'ecall';
+    return (insn.name === 'sret' || insn.name === 'mret') && entersGuest(this.target, hart, insn.name);
   }
 
   /**
@@ -215,6 +246,7 @@ export class RunControl {
       return;
     }
     if (plan.kind === 'line' && plan.ret === undefined) return this.lineSlice(plan);
+    if (plan.kind === 'switch') return this.switchSlice(plan);
     this.runSlice(plan);
   }
 
@@ -232,7 +264,7 @@ export class RunControl {
       case 'trap':
         return this.halt('exception', r.hart, { text: this.trapText(r) });
       case 'breakpoint': {
-        const ret = plan.kind === 'continue' ? undefined : plan.ret;
+        const ret = plan.kind === 'continue' || plan.kind === 'switch' ? undefined : plan.ret;
         if (ret && r.hart === ret.hart && r.pc === ret.pc && (this.machine.harts[r.hart]!.x[2]! >>> 0) >= ret.minSp && this.target.vmidOf(r.hart) === ret.vmid) {
           if (plan.kind === 'out') return this.halt('step', r.hart);
           if (plan.kind === 'line') {
@@ -271,10 +303,26 @@ export class RunControl {
           if (d.stop) return this.halt(BP_REASON[d.kind ?? 'source'], plan.hart, { ids: d.ids });
         }
       }
+      const virt = h.virt;
+      const vmid = this.target.vmidOf(plan.hart);
       const r = this.stepOne(plan.hart);
       if (this.handleEnd(r)) return;
       if (r.kind === 'watchpoint') return this.halt('data breakpoint', r.hart, { text: r.message });
       if (r.kind === 'trap') return this.halt('exception', r.hart, { text: this.trapText(r) });
+      if (h.virt !== virt) {
+        // A VM entry (sret / mret) or a trap out of a guest: stepped like a call (adapter/README.md).
+        // `step in` stops at the first instruction of the other side.
+        if (plan.mode === 'in') return this.halt('step', plan.hart);
+        if (h.virt) {
+          // `next` over a VM entry: run the guest until it exits, stop at the trap handler.
+          this.plan = { kind: 'switch', hart: plan.hart, until: 'exit' };
+        } else {
+          // `next` in a guest over a trap out of it (an SBI call, an interrupt): back into the same guest, then on through the line.
+          this.plan = { kind: 'switch', hart: plan.hart, until: 'entry', vmid, resume: plan };
+        }
+        this.later(() => this.slice());
+        return;
+      }
       if (isCall) {
         const entered = this.target.infoOf(plan.hart)?.lineAt(h.pc);
         // `next` steps over every call; `step in` over calls into code without line information.
@@ -299,6 +347,31 @@ export class RunControl {
         }
       }
       if (this.checkLine(plan)) return;
+    }
+    this.later(() => this.slice());
+  }
+
+  /** Single steps of one hart until it leaves or enters a guest (user breakpoints and traps stop it too). */
+  private switchSlice(plan: Extract<Plan, { kind: 'switch' }>): void {
+    const h = this.machine.harts[plan.hart]!;
+    for (let n = 0; n < STEP_SLICE; n++) {
+      const pc = h.pc >>> 0;
+      if (n > 0 && this.bps.addresses().has(pc) && this.target.breakpointApplies(plan.hart, pc)) {
+        const d = this.bps.hit(pc, this.target.evalContext(plan.hart));
+        for (const line of d.output) this.events.output(line, 'console');
+        if (d.stop) return this.halt(BP_REASON[d.kind ?? 'source'], plan.hart, { ids: d.ids });
+      }
+      const r = this.stepOne(plan.hart);
+      if (this.handleEnd(r)) return;
+      if (r.kind === 'watchpoint') return this.halt('data breakpoint', r.hart, { text: r.message });
+      if (r.kind === 'trap') return this.halt('exception', r.hart, { text: this.trapText(r) });
+      const done = plan.until === 'exit' ? !h.virt : h.virt && (plan.vmid === undefined || this.target.vmidOf(plan.hart) === plan.vmid);
+      if (!done) continue;
+      if (plan.resume === undefined) return this.halt('step', plan.hart);
+      this.plan = plan.resume;
+      if (this.checkLine(plan.resume)) return;
+      this.later(() => this.slice());
+      return;
     }
     this.later(() => this.slice());
   }

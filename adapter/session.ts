@@ -30,8 +30,16 @@ import { sourceBreakpointView, stackFrame, stitchedStack, threadName, TrapCatche
 import { argsOf, fail, int, RequestError, str } from './validate';
 import { Variables } from './variables';
 
-/** Frame ids: hart * FRAME_STRIDE + frame index + 1 (0 is not a valid id for some clients). */
-const FRAME_STRIDE = 0x10000;
+/**
+ * Frame ids: stop * STOP_STRIDE + hart * FRAME_STRIDE + frame index + 1 (0 is not a valid id for some
+ * clients). The stop counter makes ids unique per stop, so a client never mistakes a new stop's frames
+ * for the old ones (VS Code kept offering "Load More Stack Frames" when ids repeated); it wraps at
+ * STOP_WRAP to keep ids within 31 bits. Ids of an earlier stop get a 'stale frame' error.
+ */
+const FRAME_STRIDE = 0x100;
+const HART_SLOTS = 0x100;
+const STOP_STRIDE = FRAME_STRIDE * HART_SLOTS;
+const STOP_WRAP = 0x7fff;
 
 export class VmscopeSession extends DebugSession {
   private target: Target | undefined;
@@ -43,6 +51,8 @@ export class VmscopeSession extends DebugSession {
   private stopOnEntry = false;
   /** Unwound stacks of the current stop, per hart. */
   private stacks = new Map<number, Frame[]>();
+  /** Stops so far (modulo STOP_WRAP): the high part of frame ids. */
+  private stopCount = 0;
 
   constructor() {
     super();
@@ -303,6 +313,7 @@ export class VmscopeSession extends DebugSession {
   private onStopped(kind: StopKind, hart: number, opts?: { ids?: number[]; text?: string }): void {
     this.target?.noteRoots();
     this.stacks.clear();
+    this.stopCount = (this.stopCount + 1) % STOP_WRAP;
     this.vars?.reset();
     const e = new StoppedEvent(kind, threadOfHart(hart), opts?.text) as DebugProtocol.StoppedEvent;
     e.body.allThreadsStopped = true;
@@ -336,12 +347,13 @@ export class VmscopeSession extends DebugSession {
     const frames = this.stackOf(hart);
     const start = int('stackTrace', a, 'startFrame', 0);
     const levels = int('stackTrace', a, 'levels', 0);
-    const slice = frames.slice(Math.max(0, start), levels > 0 ? Math.max(0, start) + levels : undefined);
+    // Ids have room for FRAME_STRIDE frames per hart.
+    const slice = frames.slice(0, FRAME_STRIDE - 1).slice(Math.max(0, start), levels > 0 ? Math.max(0, start) + levels : undefined);
     response.body = {
-      totalFrames: frames.length,
+      totalFrames: Math.min(frames.length, FRAME_STRIDE - 1),
       stackFrames: slice.map((f, k) => {
         const index = Math.max(0, start) + k;
-        return stackFrame(t, hart, f, index, hart * FRAME_STRIDE + index + 1, (l) => this.convertDebuggerLineToClient(l), (c) => this.convertDebuggerColumnToClient(c));
+        return stackFrame(t, hart, f, index, this.stopCount * STOP_STRIDE + hart * FRAME_STRIDE + index + 1, (l) => this.convertDebuggerLineToClient(l), (c) => this.convertDebuggerColumnToClient(c));
       }),
     };
     this.sendResponse(response);
@@ -351,10 +363,12 @@ export class VmscopeSession extends DebugSession {
   private frameOf(command: string, a: Record<string, unknown>): { hart: number; index: number; frame: Frame } {
     const id = int(command, a, 'frameId');
     const t = this.need();
-    const hart = Math.floor((id - 1) / FRAME_STRIDE);
+    const stop = Math.floor((id - 1) / STOP_STRIDE);
+    const hart = Math.floor(((id - 1) % STOP_STRIDE) / FRAME_STRIDE);
     const index = (id - 1) % FRAME_STRIDE;
     if (id < 1 || hart >= t.machine.harts.length) fail(`'${command}': no stack frame with id ${id}`, ERR.unknownReference);
     this.needStopped();
+    if (stop !== this.stopCount) fail(`'${command}': stale frame: the program moved on (frame id ${id} is from an earlier stop; ask stackTrace again)`, ERR.unknownReference);
     const frame = this.stackOf(hart)[index];
     if (!frame) fail(`'${command}': no stack frame with id ${id} (the stack of hart ${hart} has ${this.stackOf(hart).length} frames)`, ERR.unknownReference);
     return { hart, index, frame };

@@ -86,6 +86,20 @@ function vmExit(t: Target, hart: number): { cause: number; pc: number; vmid: num
   };
 }
 
+/** Hart `hart` is a hypervisor handling a trap from a guest (HS with hstatus.SPV, M with mstatush.MPV). */
+export function handlingVmExit(t: Target, hart: number): boolean {
+  return vmExit(t, hart) !== undefined;
+}
+
+/** An `insn` (sret / mret) executed now by hart `hart` (V=0) would enter a guest (V becomes 1). */
+export function entersGuest(t: Target, hart: number, insn: 'sret' | 'mret'): boolean {
+  const h = t.machine.harts[hart]!;
+  if (!h.hasH || h.virt) return false;
+  if (insn === 'sret') return h.priv === 1 && ((t.machine.readCsr(hart, CSR_HSTATUS) ?? 0) & HSTATUS_SPV) !== 0;
+  const mpp = ((t.machine.readCsr(hart, 0x300) ?? 0) >>> 11) & 3;
+  return h.priv === 3 && mpp !== 3 && ((t.machine.readCsr(hart, CSR_MSTATUSH) ?? 0) & MSTATUSH_MPV) !== 0;
+}
+
 /** HS trap vector addresses (base, and the interrupt entries when vectored) of hart `hart`. */
 function vectorsOf(tvec: number, interrupts: number[]): number[] {
   const base = (tvec & ~3) >>> 0;
