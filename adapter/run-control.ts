@@ -130,8 +130,11 @@ export class RunControl {
       return;
     }
     if (mode === 'out' && h.virt) {
-      // Out of a guest: run it until it exits to the hypervisor (the handler's first instruction).
-      this.start({ kind: 'switch', hart, until: 'exit' });
+      // In a guest: back to the caller when it is known and has lines in the guest's debug info (the
+      // VM exits while the callee runs are run through: the return target matches only in the same
+      // VMID, with V=1); from the outermost frame, run the guest until it exits to the hypervisor.
+      const ret = this.guestReturn(hart);
+      this.start(ret ? { kind: 'out', hart, ret } : { kind: 'switch', hart, until: 'exit' });
       return;
     }
     if (mode === 'out' && handlingVmExit(this.target, hart)) {
@@ -152,6 +155,22 @@ export class RunControl {
       return;
     }
     this.start({ kind: 'line', hart, mode, file: at!.file, line: at!.line, startPc: h.pc >>> 0 });
+  }
+
+  /**
+   * The return target of step out in a guest (V=1): the caller of the current frame, in the guest's
+   * own address space (its pcs and sp are guest-virtual, as the machine's breakpoints see them while
+   * the guest runs), when unwinding finds it and the guest's debug info has a line at its call.
+   */
+  private guestReturn(hart: number): ReturnTarget | undefined {
+    const h = this.machine.harts[hart]!;
+    const view = this.target.forHart(hart);
+    const vmid = this.target.vmidOf(hart);
+    // A VMID without `symbols` has no debug info of its own (forHart() would give the main program's).
+    if (vmid === undefined || !this.target.guests.has(vmid) || view.info === undefined) return undefined;
+    const caller = unwind(view.info, h.pc, h.x, (a) => view.read(a, 4), 2)[1];
+    if (caller === undefined || view.info.lineAt((caller.pc - 1) >>> 0) === undefined) return undefined;
+    return { hart, pc: caller.pc >>> 0, minSp: caller.regs[2]! >>> 0, vmid };
   }
 
   /** The hart is at an sret / mret that enters a guest, or at an ecall in a guest. */

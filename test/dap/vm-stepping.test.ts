@@ -12,6 +12,7 @@ import { client, ROOT, stepAndWait } from './helpers';
 const M = path.join(ROOT, 'examples/minivisor');
 const GUEST_A_C = path.join(M, 'guest/guest-a.c');
 const LIB_C = path.join(M, 'guest/lib.c');
+const CRT0_S = path.join(M, 'guest/crt0.S');
 const LAUNCH = {
   program: path.join(M, 'minivisor.elf'),
   symbols: [{ program: path.join(M, 'guest-a.elf'), vmid: 1 }, { program: path.join(M, 'guest-b.elf'), vmid: 2 }],
@@ -93,14 +94,47 @@ describe('debug adapter: stepping across VM entries and exits (minivisor)', () =
     expect(f[f.length - 1]!.name).toMatch(/guest-a, VMID 1/);
   });
 
-  it('step out in a guest runs until the guest exits (the handler\'s first instruction)', async () => {
+  it('step out in a guest\'s outermost frame (_start: no known caller) runs until the guest exits (the handler\'s first instruction)', async () => {
+    const sp = lineOf(CRT0_S, 'la sp, __stack_top');
+    const e = await start(dc, () => dc.setBreakpointsRequest({ source: { path: CRT0_S }, breakpoints: [{ line: sp }] }));
+    expect(e.body.reason).toBe('breakpoint');
+    expect(await threadName(dc)).toMatch(/VS-mode, VMID [12]/);
+    await dc.setBreakpointsRequest({ source: { path: CRT0_S }, breakpoints: [] });
+    const e2 = await stepAndWait(dc, () => dc.stepOutRequest({ threadId: 1 }));
+    expect(e2.body.reason).toBe('step');
+    await expectAtExit(dc);
+  });
+
+  it('step out of main in a guest returns to its caller, _start in crt0.S (the program\'s end runs meanwhile)', async () => {
     const hello = lineOf(GUEST_A_C, 'say("hello from guest a');
     const e = await start(dc, () => dc.setBreakpointsRequest({ source: { path: GUEST_A_C }, breakpoints: [{ line: hello }] }));
     expect(e.body.reason).toBe('breakpoint');
     await dc.setBreakpointsRequest({ source: { path: GUEST_A_C }, breakpoints: [] });
     const e2 = await stepAndWait(dc, () => dc.stepOutRequest({ threadId: 1 }));
     expect(e2.body.reason).toBe('step');
-    await expectAtExit(dc);
+    expect(await threadName(dc)).toBe('hart 0: VS-mode, VMID 1 (guest-a)');
+    const top = (await frames(dc))[0]!;
+    expect(top.name).toBe('_start');
+    expect(top.source?.path).toBe(CRT0_S);
+  });
+
+  it('step out of a guest\'s say() returns to main in the same guest, through the VM exits of its SBI calls', async () => {
+    const body = lineOf(LIB_C, 'va_start(ap, fmt);');
+    const e = await start(dc, () => dc.setBreakpointsRequest({ source: { path: LIB_C }, breakpoints: [{ line: body }] }));
+    expect(e.body.reason).toBe('breakpoint');
+    const name = await threadName(dc);
+    expect(name).toMatch(/VS-mode, VMID [12]/);
+    const inSay = (await frames(dc))[0]!;
+    expect(inSay.name).toBe('say');
+    expect(inSay.line).toBe(body);
+    await dc.setBreakpointsRequest({ source: { path: LIB_C }, breakpoints: [] });
+    const e2 = await stepAndWait(dc, () => dc.stepOutRequest({ threadId: 1 }));
+    expect(e2.body.reason).toBe('step');
+    expect(e2.body.threadId).toBe(1);
+    expect(await threadName(dc)).toBe(name);
+    const top = (await frames(dc))[0]!;
+    expect(top.name).toBe('main');
+    expect(top.source?.path).toMatch(/minivisor[/\\]guest[/\\]guest-[ab]\.c$/);
   });
 
   it('step in on an ecall in a guest stops in the hypervisor\'s trap handler', async () => {
