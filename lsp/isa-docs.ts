@@ -4,6 +4,7 @@
  * operation text is ours, in the notation of the unprivileged spec's instruction descriptions
  * (ch. 2 RV32I, ch. 7 M, ch. 8 A, ch. 16 C, ch. 25 tables 25.2-25.3 for pseudo-instructions).
  */
+import { operandForms } from '../emulator/asm/syntax';
 import { BY_NAME, type Entry } from '../emulator/asm/table';
 import { OPCODES, type OpcodeEntry } from '../emulator/isa/opcodes';
 import { ABI_NAMES } from '../emulator/isa/registers';
@@ -93,25 +94,6 @@ const FORMAT_NAMES: Record<string, string> = {
   hlv: 'R-type', hsv: 'R-type', none: 'I-type (SYSTEM)',
 };
 
-const OPERAND_NAMES: Record<string, string> = {
-  d: 'rd', s: 'rs1', t: 'rs2', j: 'imm', o: 'offset', q: 'offset', u: 'imm20', a: 'label', p: 'label', '>': 'shamt',
-  E: 'csr', Z: 'uimm5', P: 'pred', Q: 'succ', c: 'symbol', B: 'symbol', A: 'symbol', I: 'imm', z: '0', '0': '',
-};
-
-/** An assembler operand format as a user writes it, e.g. "rd, offset(rs1)" (riscv-opc.c letters). */
-export function syntaxOf(fmt: string): string {
-  let out = '';
-  for (let i = 0; i < fmt.length; i++) {
-    const ch = fmt[i]!;
-    if (ch === 'C') {
-      const op = fmt[++i]!;
-      out += 'stwUVczd'.includes(op) ? 'reg' : 'mMk'.includes(op) ? 'offset' : 'pa'.includes(op) ? 'label' : 'imm';
-      continue;
-    }
-    out += ch === ',' ? ', ' : OPERAND_NAMES[ch] ?? ch;
-  }
-  return out;
-}
 
 const REAL = new Map<string, OpcodeEntry>(OPCODES.filter((o) => o.name !== 'illegal').map((o) => [o.name, o]));
 export const MNEMONICS: readonly string[] = [...BY_NAME.keys()];
@@ -131,7 +113,7 @@ export function mnemonicInfo(name: string): MnemonicInfo | undefined {
   const lower = name.toLowerCase();
   const entries: readonly Entry[] | undefined = BY_NAME.get(lower);
   if (!entries) return undefined;
-  const forms = [...new Set(entries.filter((e) => !e.rvc || lower.startsWith('c.')).map((e) => syntaxOf(e.fmt)))]
+  const forms = operandForms(lower, entries)
     .map((f) => (f ? `${lower} ${f}` : lower));
   const aq = /^(.*\.w)(\.aq|\.rl|\.aqrl)$/.exec(lower);
   const realName = aq ? aq[1]! : lower;

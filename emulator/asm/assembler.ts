@@ -13,6 +13,7 @@ import {
 import { StmtError, type AsmError } from './errors';
 import { Cursor, describe, expression, type Resolver, type SymRef, type Value } from './expr';
 import { splitStatements, tokenize, type RawStatement, type Token } from './lexer';
+import { operandForms, operandSyntax } from './syntax';
 import { BY_NAME, type Entry } from './table';
 import { writeObject, type ObjReloc, type ObjSection, type ObjSymbol } from './elf-writer';
 import { R } from './relocs';
@@ -902,7 +903,7 @@ class Assembler implements Resolver {
       const ext = entries[0]!.ext;
       throw new StmtError(`instruction '${name}' needs the '${ext}' extension, which -march/.option arch does not enable (current: ${archString(this.opt.arch)})`, col);
     }
-    const forms = [...new Set(entries.filter((e) => !e.rvc || name.startsWith('c.')).map((e) => formText(e.fmt)))];
+    const forms = operandForms(name, entries);
     throw new StmtError(`${best ? best.message + '; ' : ''}'${name}' expects ${forms.map((f) => (f ? `'${name} ${f}'` : `'${name}' with no operands`)).join(' or ')}`, best?.col ?? col);
   }
 
@@ -1169,7 +1170,7 @@ class Assembler implements Resolver {
           throw err;
         }
       }
-      throw new StmtError(`${best!.message}; '.insn ${t.text}' expects ${fmts.map((f) => `'${formText(f)}'`).join(' or ')} after the opcode and function fields`, best!.col);
+      throw new StmtError(`${best!.message}; '.insn ${t.text}' expects ${fmts.map((f) => `'${operandSyntax(f)}'`).join(' or ')} after the opcode and function fields`, best!.col);
     }
     const first = constant(-(2 ** 31), 2 ** 32 - 1, '.insn value');
     let len = (first & 3) === 3 ? 4 : 2, value = first;
@@ -1642,30 +1643,10 @@ function nops(n: number): number[] {
   return out;
 }
 
-const OPERAND_NAMES: Record<string, string> = {
-  d: 'rd', s: 'rs1', t: 'rs2', j: 'imm', o: 'offset', q: 'offset', u: 'imm20', a: 'label', p: 'label', '>': 'shamt',
-  E: 'csr', Z: 'uimm5', P: 'pred', Q: 'succ', c: 'symbol', B: 'symbol', A: 'symbol', I: 'imm', z: '0', '0': '',
-};
-
 /** Tokens back to source text (macro and .irp arguments). */
 function tokenText(ts: Token[]): string {
   // A quoted argument is substituted without its quotes, as gas does.
   return ts.map((t) => (t.kind === 'pct' ? '%' + t.text : t.text)).join(' ');
-}
-
-/** A format string as the user would write it, e.g. "rd, offset(rs1)". */
-function formText(fmt: string): string {
-  let out = '';
-  for (let i = 0; i < fmt.length; i++) {
-    const ch = fmt[i]!;
-    if (ch === 'C') {
-      const op = fmt[++i]!;
-      out += 'stwUVczd'.includes(op) ? 'reg' : 'mMk'.includes(op) ? 'offset' : 'pa'.includes(op) ? 'label' : 'imm';
-      continue;
-    }
-    out += ch === ',' ? ', ' : OPERAND_NAMES[ch] ?? ch;
-  }
-  return out;
 }
 
 /**
