@@ -13,8 +13,9 @@
  *   only the current hgatp: when its VMID matches it is used, otherwise the caller passes the
  *   hgatp it saw for that VMID (the hypervisor keeps the others in its own memory).
  */
-import { HCSR, Priv } from '../csr/bits';
+import { CSR, HCSR, Priv } from '../csr/bits';
 import type { Machine } from '../machine';
+import { PTE_R, PTE_U, PTE_V, PTE_W, PTE_X } from '../mmu/sv32';
 
 export type DebugAccess = 'read' | 'write' | 'fetch';
 
@@ -25,13 +26,6 @@ export type DebugSpace =
 export type DebugTranslation =
   | { ok: true; pa: number; gpa?: number }
   | { ok: false; reason: string };
-
-const PTE_V = 1;
-const PTE_R = 2;
-const PTE_W = 4;
-const PTE_X = 8;
-const PTE_U = 16;
-const CSR_SATP = 0x180;
 
 const hex = (v: number): string => `0x${v.toString(16).padStart(8, '0')}`;
 
@@ -122,7 +116,7 @@ export function debugTranslate(machine: Machine, hart: number, addr: number, spa
     return g.ok ? { ok: true, pa: g.pa, gpa } : g;
   }
   if (h.priv === Priv.M) return { ok: true, pa: va };
-  const satp = csr(CSR_SATP);
+  const satp = csr(CSR.satp);
   if (satp >>> 31 === 0) return { ok: true, pa: va };
   return walk(machine, 'Sv32', satp & 0x3fffff, va, access, false, (a) => ({ ok: true, pa: a }));
 }

@@ -22,13 +22,14 @@ export const enum Access {
 export const XLATE_PAGE_FAULT = -1;
 export const XLATE_ACCESS_FAULT = -2;
 
-const PTE_V = 1;
-const PTE_R = 2;
-const PTE_W = 4;
-const PTE_X = 8;
-const PTE_U = 16;
-const PTE_A = 64;
-const PTE_D = 128;
+/** PTE bits (privileged spec 4.3.1), shared by every page-table walker (two-stage.ts, debug/translate.ts). */
+export const PTE_V = 1;
+export const PTE_R = 2;
+export const PTE_W = 4;
+export const PTE_X = 8;
+export const PTE_U = 16;
+export const PTE_A = 64;
+export const PTE_D = 128;
 
 export interface MmuContext {
   satp: number;

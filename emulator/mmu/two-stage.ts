@@ -12,18 +12,10 @@
 import { MSTATUS_MXR, MSTATUS_SUM, Priv } from '../csr/bits';
 import type { Bus } from '../mem/bus';
 import { PMP_R, type Pmp } from './pmp';
-import { Access, XLATE_ACCESS_FAULT, XLATE_PAGE_FAULT } from './sv32';
+import { Access, PTE_A, PTE_D, PTE_R, PTE_U, PTE_V, PTE_W, PTE_X, XLATE_ACCESS_FAULT, XLATE_PAGE_FAULT } from './sv32';
 
 /** translateGuest(): a G-stage fault; ctx.faultGpa holds the guest physical address. */
 export const XLATE_GUEST_PAGE_FAULT = -3;
-
-const PTE_V = 1;
-const PTE_R = 2;
-const PTE_W = 4;
-const PTE_X = 8;
-const PTE_U = 16;
-const PTE_A = 64;
-const PTE_D = 128;
 
 export interface GuestMmuContext {
   readonly virt: boolean;
