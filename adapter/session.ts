@@ -231,7 +231,8 @@ export class VmscopeSession extends DebugSession {
     this.stepRequest(response, 'stepOut', args, 'out');
   }
 
-  private stepRequest(response: DebugProtocol.Response, command: string, raw: unknown, mode: StepMode): void {
+  /** The hart and granularity of a forward or reverse step request, checked; the machine must be stopped. */
+  private stepArgs(command: string, raw: unknown): { hart: number; granularity: Granularity } {
     const a = argsOf(command, raw);
     const hart = this.hartOf(command, a);
     this.needStopped();
@@ -239,6 +240,11 @@ export class VmscopeSession extends DebugSession {
     if (granularity !== 'statement' && granularity !== 'line' && granularity !== 'instruction') {
       fail(`'${command}': granularity must be 'statement', 'line' or 'instruction', got ${JSON.stringify(granularity)}`);
     }
+    return { hart, granularity };
+  }
+
+  private stepRequest(response: DebugProtocol.Response, command: string, raw: unknown, mode: StepMode): void {
+    const { hart, granularity } = this.stepArgs(command, raw);
     this.sendResponse(response);
     const m: StepMode = granularity === 'instruction' && mode !== 'out' ? 'instruction' : mode;
     this.resume(() => this.run!.step(hart, m));
@@ -268,15 +274,9 @@ export class VmscopeSession extends DebugSession {
   }
 
   private reverseRequest(response: DebugProtocol.Response, command: string, raw: unknown, op: ReverseOp): void {
-    const a = argsOf(command, raw);
-    const hart = this.hartOf(command, a);
-    this.needStopped();
-    const granularity = a.granularity ?? 'statement';
-    if (granularity !== 'statement' && granularity !== 'line' && granularity !== 'instruction') {
-      fail(`'${command}': granularity must be 'statement', 'line' or 'instruction', got ${JSON.stringify(granularity)}`);
-    }
+    const { hart, granularity } = this.stepArgs(command, raw);
     this.sendResponse(response);
-    this.resume(() => this.reverse!.start(op, hart, granularity as Granularity));
+    this.resume(() => this.reverse!.start(op, hart, granularity));
   }
 
   protected override pauseRequest(response: DebugProtocol.PauseResponse, args: DebugProtocol.PauseArguments): void {
