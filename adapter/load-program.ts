@@ -13,6 +13,7 @@ import { validateLaunch, type LaunchArguments } from './launch-config';
 import { sourceResolver } from './source-paths';
 import { ERR } from './protocol';
 import { Target } from './target';
+import { NodeCrypto } from './node-crypto';
 import { assembleProgram, isAssemblySource } from './assemble-program';
 import { fail } from './validate';
 
@@ -48,7 +49,7 @@ export function loadProgram(raw: unknown): LoadedProgram {
   try {
     parseIsa(config.isa);
     image = loadElf(bytes);
-    machine = new Machine(config);
+    machine = new Machine(config, { crypto: new NodeCrypto() });
     machine.load(image);
   } catch (e) {
     if (e instanceof ElfError) fail(`launch attribute 'program': ${program}: ${e.message}`, ERR.badElf);

@@ -8,17 +8,14 @@
  *   caches.l1d.ways: must be a whole number from 1 to 32, got "x"
  * Unknown fields are errors too (a misspelt field must not be silently ignored).
  *
- * Not yet here: `features` (the built-in features list): the only feature besides the cache model
- * lives in examples/features and is not part of the emulator.
+ * `features` lists built-in hardware features by name (config.ts BUILTIN_FEATURES); features written
+ * by users (examples/features) are attached in code with machine.addFeature.
  */
 import { REPLACEMENTS, resolveCacheConfig, type CacheConfigInput, type CacheLevelConfig, type Replacement } from './cache/config';
-import { ConfigError, DEFAULT_CONFIG, parseIsa, type MachineConfig } from './config';
+import { BUILTIN_FEATURES, ConfigError, DEFAULT_CONFIG, parseIsa, type MachineConfig } from './config';
 
-/** A configuration file's machine: MachineConfig plus the fields only files have so far. */
-export interface MachineFileConfig extends MachineConfig {
-  /** Seed for the machine's keys (memory encryption, later); uint32. Absent: not given. */
-  seed?: number;
-}
+/** A configuration file's machine (every field of MachineConfig can be in a file). */
+export type MachineFileConfig = MachineConfig;
 
 /** Limits of the numeric fields (the Machine constructor and the cache model enforce the same). */
 export const FILE_LIMITS = {
@@ -34,7 +31,7 @@ export const FILE_LIMITS = {
 } as const;
 
 /** The fields a file may have, top level and per section (`$schema` lets editors find the schema). */
-export const FILE_FIELDS = ['$schema', 'harts', 'ramMiB', 'isa', 'insnsPerTick', 'quantum', 'caches', 'seed'] as const;
+export const FILE_FIELDS = ['$schema', 'harts', 'ramMiB', 'isa', 'insnsPerTick', 'quantum', 'caches', 'features', 'seed'] as const;
 export const CACHE_FIELDS = ['enabled', 'l1i', 'l1d', 'llc', 'replacement', 'seed'] as const;
 export const CACHE_LEVEL_FIELDS = ['sets', 'ways', 'line'] as const;
 
@@ -76,6 +73,17 @@ function level(path: string, v: unknown): Partial<CacheLevelConfig> {
   if (o.ways !== undefined) out.ways = whole(`${path}.ways`, o.ways, FILE_LIMITS.cacheWays.min, FILE_LIMITS.cacheWays.max);
   if (o.line !== undefined) out.line = power(`${path}.line`, o.line, FILE_LIMITS.cacheLine.min, FILE_LIMITS.cacheLine.max, ' bytes');
   return out;
+}
+
+/** Checks a `features` list: names from BUILTIN_FEATURES, each once. */
+export function checkFeatures(v: unknown, path = 'features'): string[] {
+  const names: readonly string[] = BUILTIN_FEATURES;
+  if (!Array.isArray(v)) throw err(path, `must be an array of feature names (${names.join(', ')}), got ${got(v)}`);
+  v.forEach((f, i) => {
+    if (typeof f !== 'string' || !names.includes(f)) throw err(`${path}[${i}]`, `must be one of ${names.join(', ')}, got ${got(f)}`);
+    if (v.indexOf(f) !== i) throw err(`${path}[${i}]`, `'${f}' is listed twice`);
+  });
+  return v as string[];
 }
 
 /** Checks a `caches` section (as in a file or a launch configuration); throws ConfigError with its path. */
@@ -129,7 +137,7 @@ function parseJson(text: string): unknown {
  */
 export function parseMachineConfig(text: string): MachineFileConfig {
   const raw = parseJson(text);
-  const o = object('(top level)', raw, FILE_FIELDS, '{ harts, ramMiB, isa, insnsPerTick, quantum, caches, seed }');
+  const o = object('(top level)', raw, FILE_FIELDS, '{ harts, ramMiB, isa, insnsPerTick, quantum, caches, features, seed }');
   const out: MachineFileConfig = { ...DEFAULT_CONFIG };
   if (o.$schema !== undefined && typeof o.$schema !== 'string') throw err('$schema', `must be a string (the schema's path or URL), got ${got(o.$schema)}`);
   for (const name of ['harts', 'ramMiB', 'insnsPerTick', 'quantum'] as const) {
@@ -147,5 +155,6 @@ export function parseMachineConfig(text: string): MachineFileConfig {
   }
   if (o.caches !== undefined) out.caches = checkCaches(o.caches);
   if (o.seed !== undefined) out.seed = whole('seed', o.seed, FILE_LIMITS.seed.min, FILE_LIMITS.seed.max);
+  if (o.features !== undefined) out.features = checkFeatures(o.features);
   return out;
 }

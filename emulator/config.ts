@@ -21,7 +21,18 @@ export interface MachineConfig {
    * from DEFAULT_CACHE_CONFIG; checked by the Machine constructor (ConfigError naming the field).
    */
   caches?: CacheConfigInput;
+  /**
+   * Built-in hardware features to attach (BUILTIN_FEATURES; cvm-model 3 and 5): 'memory-encryption'
+   * (AES-128 XEX per ASID, the C-bit) and 'secure-processor' (the PSP-like mailbox; implies
+   * memory-encryption). They need a CryptoProvider (new Machine(config, { crypto })).
+   */
+  features?: string[];
+  /** Seed for keys and tweak constants (cvm-model 3.3), uint32. Absent: a fresh random seed (machine.seed tells which). */
+  seed?: number;
 }
+
+/** Names of the built-in features a configuration may list. */
+export const BUILTIN_FEATURES = ['memory-encryption', 'secure-processor'] as const;
 
 export const DEFAULT_CONFIG: MachineConfig = {
   harts: 1,

@@ -16,7 +16,7 @@
 import { CSRS } from './csr/defs';
 import { Priv } from './csr/bits';
 import { csrPeek, csrPoke } from './csr/access';
-import type { MachineConfig } from './config';
+import { ConfigError, type MachineConfig } from './config';
 import { Clint } from './devices/clint';
 import type { Clock, Device, IrqSink, MachineControl, TimedDevice } from './devices/device';
 import { Htif } from './devices/htif';
@@ -40,6 +40,8 @@ import { resolveCacheConfig } from './cache/config';
 import { CacheModel } from './cache/model';
 import { FeatureRegistry } from './features/registry';
 import type { Feature } from './features/types';
+import type { CryptoProvider } from './cvm/crypto';
+import { MemoryEncryption } from './cvm/mee';
 
 /**
  * Why run() or step() returned.
@@ -116,6 +118,10 @@ export class Machine {
   private extObserver: MemoryObserver | undefined;
   /** The cache model when config.caches enables it (also in `features`). */
   readonly cache: CacheModel | undefined;
+  /** The memory encryption engine when config.features has it (cvm-model 3). */
+  readonly mee: MemoryEncryption | undefined;
+  /** The seed keys and tweaks derive from (config.seed, or the random one chosen); undefined without cvm features. */
+  readonly seed: number | undefined;
   /** UART/HTIF output sink. */
   onOutput: (bytes: Uint8Array) => void = () => {};
 
@@ -134,7 +140,11 @@ export class Machine {
   private deadlineDirty = true;
   private timed: (Device & TimedDevice)[] = [];
 
-  constructor(config: MachineConfig) {
+  /**
+   * `opts.crypto` is needed for the built-in cvm features (config.features): emulator/ has no Node
+   * built-ins, so the CLI and the adapter pass adapter/node-crypto.ts.
+   */
+  constructor(config: MachineConfig, opts: { crypto?: CryptoProvider } = {}) {
     if (!Number.isInteger(config.harts) || config.harts < 1 || config.harts > 8) throw new RangeError('harts must be 1..8');
     if (!(config.insnsPerTick >= 1) || !(config.quantum >= 1)) throw new RangeError('insnsPerTick and quantum must be >= 1');
     const caches = resolveCacheConfig(config.caches);
@@ -161,6 +171,10 @@ export class Machine {
 
     // Coherence hooks: page buffers replaced (allocation, copy-on-write), code pages born and dropped.
     this.ram.onReplace = (page) => { for (const h of this.harts) h.flushRamPage(page, true, true, false); };
+    this.ram.onRekey = (page) => {
+      for (const h of this.harts) h.flushRamPage(page, true, true, true);
+      this.code.drop(page);
+    };
     this.code.onCreate = (page) => { for (const h of this.harts) h.flushRamPage(page, false, true, false); };
     this.code.onDrop = (page) => { for (const h of this.harts) h.flushRamPage(page, false, false, true); };
     this.bus.onRamWrite = (off, size) => this.code.ramWritten(off, size);
@@ -185,10 +199,19 @@ export class Machine {
     this.finisher = new TestFinisher(control);
     for (const d of [this.finisher, this.clint, this.plic, this.uart]) this.attach(d);
     for (const h of this.harts) h.reset(RAM_BASE);
-    this.featureReg = new FeatureRegistry(this.harts, this.ram);
+    this.featureReg = new FeatureRegistry(this.harts, this.bus);
     if (caches.enabled) {
       this.cache = new CacheModel(caches, config.harts);
       this.addFeature(this.cache);
+    }
+    const features = config.features ?? [];
+    if (features.length > 0) {
+      const crypto = opts.crypto;
+      if (crypto === undefined) throw new ConfigError(`features ${features.join(', ')} need a crypto provider: create the Machine with { crypto } (adapter/node-crypto.ts)`);
+      const seed = config.seed ?? new DataView(crypto.randomBytes(4).buffer).getUint32(0);
+      this.seed = seed;
+      this.mee = new MemoryEncryption({ seed, crypto });
+      this.addFeature(this.mee);
     }
   }
 
@@ -513,9 +536,9 @@ export class Machine {
     // same buffer means the same bytes, and a CodePage always matches its page's current bytes (writes
     // to decoded bytes drop it). Every other page's code goes.
     const before = new Map<number, DataView>();
-    for (const p of this.code.codePages()) before.set(p, this.ram.pageForRead(p));
+    for (const p of this.code.codePages()) before.set(p, this.ram.currentView(p));
     this.ram.restore(s.ram);
-    for (const [p, buf] of before) if (this.ram.pageForRead(p) !== buf) this.code.drop(p);
+    for (const [p, buf] of before) if (this.ram.currentView(p) !== buf) this.code.drop(p);
     // Time first, then harts, then devices: a device's restore re-drives its interrupt lines from the
     // (restored) clock into the (restored) harts, keeping its cached line levels consistent.
     this.retiredTotal = s.retired;
@@ -534,16 +557,25 @@ export class Machine {
 
   // --- Debugger access.
 
-  /** Read `len` bytes of RAM at physical address `pa` (no device side effects). */
-  readPhys(pa: number, len: number): Uint8Array {
+  /**
+   * Read `len` bytes of RAM at physical address `pa` (no device side effects, nothing the machine does
+   * next changes): as DRAM holds them, or decrypted with the key bound to ASID `asid` (cvm-model 3;
+   * an ASID with no key reads DRAM as it is).
+   */
+  readPhys(pa: number, len: number, asid = 0): Uint8Array {
     if (pa < RAM_BASE || pa + len > RAM_BASE + this.ram.size) throw new RangeError(`readPhys: 0x${pa.toString(16)} is not in RAM`);
-    return this.ram.readBytes(pa - RAM_BASE, len);
+    return this.ram.readBytes(pa - RAM_BASE, len, this.keyOf(asid));
   }
 
-  /** Write bytes into RAM at `pa` (decoded code there is invalidated). */
-  writePhys(pa: number, bytes: Uint8Array): void {
+  /** Write bytes into RAM at `pa` (decoded code there is invalidated); through ASID `asid`'s key: encrypted as the hardware would. */
+  writePhys(pa: number, bytes: Uint8Array, asid = 0): void {
     if (pa < RAM_BASE || pa + bytes.length > RAM_BASE + this.ram.size) throw new RangeError(`writePhys: 0x${pa.toString(16)} is not in RAM`);
-    this.bus.writeRamBytes(pa, bytes);
+    this.bus.writeRamBytes(pa, bytes, this.keyOf(asid));
+  }
+
+  /** Memory key id for private accesses of ASID `asid` (0 = DRAM as it is). */
+  private keyOf(asid: number): number {
+    return asid === 0 || this.ram.cipher === undefined ? 0 : this.ram.cipher.keyFor(asid, 1);
   }
 
   /** Read a CSR of hart `hart` by number, ignoring privilege; undefined when no such CSR. */

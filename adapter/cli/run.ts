@@ -7,7 +7,8 @@
 import * as fs from 'node:fs';
 import { Machine } from '../../emulator/api';
 import { ConfigError, DEFAULT_CONFIG, parseIsa, type MachineConfig } from '../../emulator/config';
-import { parseMachineConfig } from '../../emulator/config-file';
+import { checkFeatures, parseMachineConfig } from '../../emulator/config-file';
+import { NodeCrypto } from '../node-crypto';
 import { ElfError, loadElf } from '../../emulator/loader/elf';
 import { parseArgs, UsageError } from './args';
 import { EXIT } from './exit-codes';
@@ -20,7 +21,10 @@ export const RUN_USAGE = `usage: vmscope run FILE.elf [options]
   --max-insns N    stop after N instructions (exit code ${EXIT.insnLimit})
   --trace FILE     write one line per instruction to FILE
   --config FILE    machine configuration (JSON, schemas/machine-config.schema.json); flags override it
-  --stats          print {instructions, seconds, mips} as JSON on stderr (with caches: per-ASID statistics)`;
+  --features LIST  built-in confidential-VM hardware, comma-separated: memory-encryption, secure-processor
+  --seed N         seed for keys and tweak constants (uint32; default: random, --stats shows it)
+  --stats          print {instructions, seconds, mips} as JSON on stderr (with caches: per-ASID statistics;
+                   with features: the seed and the memory encryption engine's keys and AES counts)`;
 
 export interface CliIo {
   out(bytes: Uint8Array): void;
@@ -40,6 +44,8 @@ export function runCommand(argv: string[], io: CliIo): number {
       trace: { kind: 'string' },
       stats: { kind: 'flag' },
       config: { kind: 'string' },
+      features: { kind: 'string' },
+      seed: { kind: 'int', min: 0, max: 0xffffffff },
     });
     opts = parsed.options;
     if (parsed.positional.length !== 1) {
@@ -54,6 +60,10 @@ export function runCommand(argv: string[], io: CliIo): number {
       ramMiB: (opts.get('ram') as number | undefined) ?? base.ramMiB,
       isa: (opts.get('isa') as string | undefined) ?? base.isa,
     };
+    const features = opts.get('features') as string | undefined;
+    if (features !== undefined) config.features = checkFeatures(features.split(',').filter((f) => f !== ''), '--features');
+    const seed = opts.get('seed') as number | undefined;
+    if (seed !== undefined) config.seed = seed;
     parseIsa(config.isa);
   } catch (e) {
     if (e instanceof UsageError || e instanceof ConfigError) {
@@ -72,7 +82,7 @@ export function runCommand(argv: string[], io: CliIo): number {
     return EXIT.noInput;
   }
 
-  const machine = new Machine(config);
+  const machine = new Machine(config, { crypto: new NodeCrypto() });
   try {
     machine.load(loadElf(bytes));
   } catch (e) {
@@ -116,7 +126,8 @@ export function runCommand(argv: string[], io: CliIo): number {
   if (opts.get('stats')) {
     const instructions = machine.instret;
     const caches = machine.cache === undefined ? {} : { caches: cacheStats(machine.cache) };
-    io.err(JSON.stringify({ instructions, seconds, mips: seconds > 0 ? instructions / seconds / 1e6 : 0, ...caches }));
+    const mee = machine.mee === undefined ? {} : { seed: machine.seed, memoryEncryption: machine.mee.viewState() };
+    io.err(JSON.stringify({ instructions, seconds, mips: seconds > 0 ? instructions / seconds / 1e6 : 0, ...caches, ...mee }));
   }
   return code;
 }

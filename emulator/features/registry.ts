@@ -11,7 +11,8 @@
  */
 import type { Hart } from '../hart/hart';
 import type { CboOp, MemoryObserver } from '../hart/types';
-import type { Ram } from '../mem/ram';
+import type { Bus } from '../mem/bus';
+import type { RamCipher } from '../mem/ram';
 import type { CacheEvent, Feature, FeatureHost, HartView, MemKind, MemTransaction, VmTransition } from './types';
 
 const MSTATUS_MPRV = 1 << 17;
@@ -29,7 +30,11 @@ export class FeatureRegistry implements MemoryObserver, FeatureHost {
   private readonly tx: MemTransaction = {
     hart: 0, kind: 'load', priv: 3, virt: false, vmid: 0, asid: 0, spaceAsid: -1, enc: 0, va: 0, gpa: undefined, pa: 0, size: 0, ram: false,
   };
-  constructor(private readonly hartList: readonly Hart[], private readonly ram: Ram) {}
+  private get ram(): Bus['ram'] {
+    return this.bus.ram;
+  }
+
+  constructor(private readonly hartList: readonly Hart[], private readonly bus: Bus) {}
 
   get features(): readonly Feature[] {
     return this.list;
@@ -64,10 +69,30 @@ export class FeatureRegistry implements MemoryObserver, FeatureHost {
     return h;
   }
 
-  readPhys(pa: number, len: number): Uint8Array {
+  readPhys(pa: number, len: number, key = 0): Uint8Array {
     const off = pa - this.ram.base;
     if (off < 0 || off + len > this.ram.size) throw new RangeError(`readPhys: 0x${pa.toString(16)} is not in RAM`);
-    return this.ram.readBytes(off, len);
+    return this.ram.readBytes(off, len, key);
+  }
+
+  writePhys(pa: number, data: Uint8Array, key = 0): void {
+    const off = pa - this.ram.base;
+    if (off < 0 || off + data.length > this.ram.size) throw new RangeError(`writePhys: 0x${pa.toString(16)} is not in RAM`);
+    this.bus.writeRamBytes(pa, data, key);
+  }
+
+  installCipher(c: RamCipher): void {
+    if (this.ram.cipher !== undefined) throw new Error('this machine already has a memory encryption engine');
+    this.ram.cipher = c;
+    for (const h of this.hartList) h.flushTlbs();
+  }
+
+  dropKey(key: number): void {
+    this.ram.dropKey(key);
+  }
+
+  viewCounts(): Map<number, number> {
+    return this.ram.viewCounts();
   }
 
   cacheEvent(e: CacheEvent): void {
@@ -138,7 +163,7 @@ export class FeatureRegistry implements MemoryObserver, FeatureHost {
     t.vmid = vmid;
     t.asid = vmid;
     t.spaceAsid = spaceAsid;
-    t.enc = 0;
+    t.enc = h.accessEnc;
     t.va = va;
     t.gpa = virt ? gpa : undefined;
     t.pa = pa;

@@ -10,6 +10,8 @@
  * some attached feature has onMemory, onTranslate or onVmTransition.
  */
 
+import type { RamCipher } from '../mem/ram';
+
 /** What kind of memory transaction. cbo.* are the Zicbom cache-block operations on the block of `va`. */
 export type MemKind = 'fetch' | 'load' | 'store' | 'cbo.clean' | 'cbo.flush' | 'cbo.inval';
 
@@ -27,7 +29,11 @@ export interface MemTransaction {
   asid: number;
   /** satp.ASID (vsatp.ASID when virt) when that stage translates, else -1 (address-space id). */
   spaceAsid: number;
-  /** C-bit of the access (cvm-model 2.2): always 0 until encryption lands. */
+  /**
+   * C-bit of the access (cvm-model 2.2): 1 = private (the guest's key), 0 = shared. Guest fetches and
+   * VS-stage walks are private (2.3); host accesses and HLV/HSV are 0. Always 0 without the
+   * memory-encryption feature.
+   */
   enc: number;
   /** Virtual address (uint32). */
   va: number;
@@ -107,8 +113,19 @@ export interface CustomInstruction {
 export interface FeatureHost {
   readonly harts: number;
   hart(i: number): HartView;
-  /** Bytes of RAM at system physical `pa` (no side effects). */
-  readPhys(pa: number, len: number): Uint8Array;
+  /**
+   * Bytes of RAM at system physical `pa` as DRAM holds them, or as seen under memory key id `key`
+   * (mem/ram.ts) — no side effects, nothing the machine does next changes.
+   */
+  readPhys(pa: number, len: number, key?: number): Uint8Array;
+  /** Write bytes into RAM at `pa` (as DRAM holds them, or under key id `key`), keeping decoded code coherent. */
+  writePhys(pa: number, data: Uint8Array, key?: number): void;
+  /** Install the memory encryption engine (one per machine; mem/ram.ts RamCipher): the C-bit applies from now on. */
+  installCipher(c: RamCipher): void;
+  /** Write back and drop every decrypted page view under key id `key` (before that key changes). */
+  dropKey(key: number): void;
+  /** Pages with a decrypted view, by key id. */
+  viewCounts(): Map<number, number>;
   /** Raise a cache event (the cache model does; other features receive it through onCacheEvent). */
   cacheEvent(e: CacheEvent): void;
   /** True when some feature listens to cache events (skip building them otherwise). */

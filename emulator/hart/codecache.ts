@@ -115,7 +115,7 @@ export class CodeCache {
    * instruction straddles the page end (the hart executes that one through its slow path).
    */
   build(cp: CodePage, off: number): Block | null {
-    const dv = this.ram.pageForRead(cp.page);
+    const dv = this.ram.currentView(cp.page);
     const insns: DInsn[] = [];
     const bpo = this.bpOffsets;
     let o = off;

@@ -133,6 +133,11 @@ export class Hart {
   faultGpa = 0;
   /** Out-parameter of two-stage translation: the guest physical address of the last success. */
   lastGpa = 0;
+  /** Out-parameter of two-stage translation: the C-bit of the last success (cvm-model 2.2). */
+  lastEnc = 0;
+  /** C-bit (enc) and memory key id of the last translated access (memory.ts xlate; 0 without encryption). */
+  accessEnc = 0;
+  accessKey = 0;
   /**
    * HLV/HSV in progress (0 none, 1 HLV/HSV, 2 HLVX): memory accesses translate as V=1 at privilege
    * hyperPriv (hstatus.SPVP) and fill no TLB entries (8.3.1).

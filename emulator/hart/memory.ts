@@ -53,6 +53,14 @@ export function xlate(h: Hart, va: number, size: number, access: Access, quiet =
     h.trapGva = virt;
     return -1;
   }
+  // Memory encryption (cvm-model 2.2-2.4): the key of this access. Guest fetches are always private
+  // (2.3); HLV/HSV are the hypervisor's accesses and never use a guest's key.
+  const cipher = h.bus.ram.cipher;
+  if (cipher !== undefined) {
+    const enc = !virt || h.hyperAccess !== 0 ? 0 : access === Access.Fetch ? 1 : h.lastEnc;
+    h.accessEnc = enc;
+    h.accessKey = cipher.keyFor(virt ? (h.hgatp >>> 22) & 0x7f : 0, enc);
+  }
   if (!h.pmp.check(pa, size, PERM[access]!, priv)) {
     h.raise(ACCESS_CAUSE[access]!, va);
     h.trapGva = virt;
@@ -97,7 +105,7 @@ function fillLoad(h: Hart, va: number, pa: number): void {
   const vpn = va >>> 12;
   const t = h.dTlb;
   const s = vpn & TLB_MASK;
-  t.lMem[s] = h.bus.ram.pageForRead(page);
+  t.lMem[s] = h.bus.ram.viewForRead(page, h.accessKey);
   t.lPage[s] = page;
   t.lTag[s] = vpn;
 }
@@ -105,7 +113,7 @@ function fillLoad(h: Hart, va: number, pa: number): void {
 function fillStore(h: Hart, va: number, pa: number): void {
   const page = tlbPage(h, va, pa, PMP_W, h.dataPriv());
   if (page < 0 || h.env.code.has(page)) return;
-  const mem = h.bus.ram.pageForWrite(page); // may allocate or copy (then onReplace flushes old entries)
+  const mem = h.bus.ram.viewForWrite(page, h.accessKey); // may allocate or copy (then onReplace flushes old entries)
   const vpn = va >>> 12;
   const t = h.dTlb;
   const s = vpn & TLB_MASK;
@@ -128,7 +136,7 @@ export function loadValue(h: Hart, va: number, size: 1 | 2 | 4): number {
   }
   const pa = xlate(h, va, size, Access.Load);
   if (pa < 0) return -1;
-  const v = h.bus.read(pa, size);
+  const v = h.bus.read(pa, size, h.accessKey);
   if (v < 0) {
     // QEMU 7.2 performs a misaligned load as aligned parts; the first part faults, so tval is the
     // address rounded down to the access size (the spec leaves tval's choice here to us, 3.1.16).
@@ -156,17 +164,20 @@ export function storeValue(h: Hart, va: number, size: 1 | 2 | 4, value: number):
     const second = (va + size - 1) >>> 0;
     const pa1 = xlate(h, va, 0x1000 - off, Access.Store);
     if (pa1 < 0) return R_TRAP;
+    const key1 = h.accessKey;
     const pa2 = xlate(h, second - (second & 0xfff), off + size - 0x1000, Access.Store);
     if (pa2 < 0) return R_TRAP;
+    const key2 = h.accessKey;
     for (let i = 0; i < size; i++) {
-      const pa = off + i < 0x1000 ? pa1 + i : pa2 + (off + i - 0x1000);
-      if (!h.bus.write(pa, 1, (value >>> (8 * i)) & 0xff)) return h.raise(Cause.StoreAccess, (va + i) >>> 0);
+      const first = off + i < 0x1000;
+      const pa = first ? pa1 + i : pa2 + (off + i - 0x1000);
+      if (!h.bus.write(pa, 1, (value >>> (8 * i)) & 0xff, first ? key1 : key2)) return h.raise(Cause.StoreAccess, (va + i) >>> 0);
     }
     return h.yieldReq ? R_END : R_NEXT;
   }
   const pa = xlate(h, va, size, Access.Store);
   if (pa < 0) return R_TRAP;
-  if (!h.bus.write(pa, size, value)) return h.raise(Cause.StoreAccess, va);
+  if (!h.bus.write(pa, size, value, h.accessKey)) return h.raise(Cause.StoreAccess, va);
   fillStore(h, va, pa);
   return h.yieldReq ? R_END : R_NEXT;
 }
@@ -191,14 +202,14 @@ export function rmwWord(h: Hart, va: number, op: (old: number, b: number) => num
   const pa = xlate(h, va, 4, Access.Store);
   h.rmw = false;
   if (pa < 0) return -1;
-  const old = h.bus.read(pa, 4);
+  const old = h.bus.read(pa, 4, h.accessKey);
   if (old < 0) {
     h.raise(Cause.StoreAccess, va);
     return -1;
   }
   const nv = op(old, b);
   if (nv !== undefined) {
-    if (!h.bus.write(pa, 4, nv)) {
+    if (!h.bus.write(pa, 4, nv, h.accessKey)) {
       h.raise(Cause.StoreAccess, va);
       return -1;
     }
@@ -220,7 +231,7 @@ export function fetchPage(h: Hart, pc: number): CodePage | null {
   const off = pa - ram.base;
   if (obs !== undefined) {
     // The observer hears the instruction's own length (up to the page end: see straddling in run.ts).
-    const four = off >= 0 && off + 2 <= ram.size && (off & 0xfff) <= 0xffc && (ram.read(off, 2) & 3) === 3;
+    const four = off >= 0 && off + 2 <= ram.size && (off & 0xfff) <= 0xffc && (ram.read(off, 2, h.accessKey) & 3) === 3;
     obs.access(h.id, Access.Fetch, pc >>> 0, pa, four ? 4 : 2, h.virt ? h.lastGpa : undefined);
   }
   if (off < 0 || off >= ram.size) {
@@ -228,6 +239,7 @@ export function fetchPage(h: Hart, pc: number): CodePage | null {
     return null;
   }
   const page = off >>> 12;
+  if (ram.keyOf(page) !== h.accessKey) ram.viewForRead(page, h.accessKey); // decode what this key sees
   const cp = h.env.code.get(page);
   if (tlbPage(h, pc, pa, PMP_X, h.priv) >= 0) {
     const vpn = pc >>> 12;
@@ -252,5 +264,5 @@ export function fetchParcel(h: Hart, va: number): number {
     h.raise(Cause.InsnAccess, va);
     return -1;
   }
-  return ram.read(off, 2);
+  return ram.read(off, 2, h.accessKey);
 }

@@ -105,7 +105,7 @@ function blockAt(h: Hart): Block | null {
   const nb = h.env.code.build(cp, off);
   if (nb !== null) return nb;
   // The first instruction straddles the page end: run it alone.
-  const d = straddling(h, pc, h.bus.ram.pageForRead(cp.page).getUint16(off, true));
+  const d = straddling(h, pc, h.bus.ram.currentView(cp.page).getUint16(off, true));
   if (d === null) {
     takeTrap(h, h.trapCause, false, h.trapTval);
     return null;

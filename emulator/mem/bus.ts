@@ -69,10 +69,13 @@ export class Bus {
     return this.ioPages[page] === 0 ? page : -1;
   }
 
-  /** Copy bytes into RAM (loader, debugger), keeping decoded-instruction caches coherent. */
-  writeRamBytes(pa: number, data: Uint8Array): void {
+  /**
+   * Copy bytes into RAM (loader, debugger, devices) under key id `key` (0: DRAM as it is; ram.ts),
+   * keeping decoded-instruction caches coherent.
+   */
+  writeRamBytes(pa: number, data: Uint8Array, key = 0): void {
     const off = pa - this.ram.base;
-    this.ram.writeBytes(off, data);
+    this.ram.writeBytes(off, data, key);
     this.onRamWrite(off, data.length);
   }
 
@@ -88,8 +91,11 @@ export class Bus {
     return off + size <= dev.size && (c.accepts === undefined || c.accepts(off, size));
   }
 
-  /** Read `size` bytes (zero-extended), or -1 when nothing is mapped there (access fault). */
-  read(pa: number, size: 1 | 2 | 4): number {
+  /**
+   * Read `size` bytes (zero-extended), or -1 when nothing is mapped there (access fault). `key`: the
+   * memory encryption key id of the access (ram.ts); devices ignore it.
+   */
+  read(pa: number, size: 1 | 2 | 4, key = 0): number {
     const dev = this.devices.length !== 0 ? this.deviceAt(pa) : undefined;
     if (dev !== undefined) {
       if (!Bus.accepts(dev, pa - dev.base, size)) return -1;
@@ -97,11 +103,11 @@ export class Bus {
     }
     const off = pa - this.ram.base;
     if (off < 0 || off + size > this.ram.size) return -1;
-    return this.ram.read(off, size);
+    return this.ram.read(off, size, key);
   }
 
-  /** Write the low `size` bytes of `value`; false when nothing is mapped there (access fault). */
-  write(pa: number, size: 1 | 2 | 4, value: number): boolean {
+  /** Write the low `size` bytes of `value` under key id `key`; false when nothing is mapped there (access fault). */
+  write(pa: number, size: 1 | 2 | 4, value: number, key = 0): boolean {
     const dev = this.devices.length !== 0 ? this.deviceAt(pa) : undefined;
     if (dev !== undefined) {
       if (!Bus.accepts(dev, pa - dev.base, size)) return false;
@@ -111,7 +117,7 @@ export class Bus {
     }
     const off = pa - this.ram.base;
     if (off < 0 || off + size > this.ram.size) return false;
-    this.ram.write(off, size, value);
+    this.ram.write(off, size, value, key);
     this.onRamWrite(off, size);
     return true;
   }

@@ -7,6 +7,14 @@
  *   to a shared page copies it (so taking a snapshot costs one pointer copy per allocated page).
  * - Whenever a page's buffer is replaced (first allocation, copy-on-write) `onReplace` tells
  *   the owner so that TLB entries holding the old DataView can be dropped.
+ *
+ * Memory encryption (cvm-model 3): with a RamCipher installed the page buffers are DRAM, holding
+ * ciphertext for private pages, and every access names a key id (0 = no key: DRAM as it is). A page
+ * accessed under key k != 0 gets a plaintext view: the DRAM page decrypted with k, which the CPU then
+ * reads and writes at full speed. An access under another key first writes a dirty view back
+ * (encrypting it) and drops it. So every access sees exactly what decrypting (or encrypting) that one
+ * access would have given (3.4: the engine applies per access when no cache is modelled); the view is
+ * only a page-sized memo of it, with AES on view creation and write-back.
  */
 export const PAGE_SHIFT = 12;
 export const PAGE_SIZE = 1 << PAGE_SHIFT;
@@ -20,6 +28,19 @@ export interface RamSnapshot {
   readonly pages: readonly (DataView | undefined)[];
 }
 
+/**
+ * The memory encryption engine as RAM sees it (emulator/cvm/mee.ts implements it). Key ids are small
+ * integers 1..255 naming a key; 0 means no key.
+ */
+export interface RamCipher {
+  /** Key id for an access by encryption identity `asid` with C-bit `enc` (cvm-model 1.1, 2.4); 0 = none. */
+  keyFor(asid: number, enc: number): number;
+  /** Decrypt one page of DRAM bytes (a copy, in place) as stored at system physical `pa` under key `key`. */
+  decryptPage(key: number, pa: number, data: Uint8Array): void;
+  /** Encrypt one page of plaintext (in place) for system physical `pa` under key `key`. */
+  encryptPage(key: number, pa: number, data: Uint8Array): void;
+}
+
 export class Ram {
   readonly base: number;
   readonly size: number;
@@ -29,6 +50,15 @@ export class Ram {
   private shared: Uint8Array;
   /** Called with the page index after a page's buffer was replaced or allocated. */
   onReplace: (page: number) => void = () => {};
+  /** Called with the page index after the page's view changed key: its bytes as the CPU saw them changed. */
+  onRekey: (page: number) => void = () => {};
+  /** The memory encryption engine, when the machine has one. */
+  cipher: RamCipher | undefined;
+  /** Per page: the key id of its plaintext view (0: none, the CPU sees DRAM). */
+  private owner: Uint8Array;
+  private views: (DataView | undefined)[];
+  /** 1 = the view may differ from DRAM (it was handed out for writing since it was last written back). */
+  private viewDirty: Uint8Array;
 
   constructor(base: number, size: number) {
     if (size <= 0 || size % PAGE_SIZE !== 0) throw new Error(`RAM size must be a positive multiple of ${PAGE_SIZE}`);
@@ -37,6 +67,100 @@ export class Ram {
     this.pageCount = size >>> PAGE_SHIFT;
     this.pages = new Array<DataView | undefined>(this.pageCount).fill(undefined);
     this.shared = new Uint8Array(this.pageCount);
+    this.owner = new Uint8Array(this.pageCount);
+    this.views = new Array<DataView | undefined>(this.pageCount).fill(undefined);
+    this.viewDirty = new Uint8Array(this.pageCount);
+  }
+
+  /** Key id of the page's current view (0: DRAM). */
+  keyOf(page: number): number {
+    return this.owner[page]!;
+  }
+
+  /** The page as the CPU last saw it: its view, or the DRAM buffer (for coherence checks). */
+  currentView(page: number): DataView {
+    return this.owner[page] === 0 ? this.pageForRead(page) : this.views[page]!;
+  }
+
+  /** Page `page` as seen under `key` for reading. */
+  viewForRead(page: number, key: number): DataView {
+    if (this.owner[page] !== key) this.rekey(page, key);
+    return key === 0 ? this.pageForRead(page) : this.views[page]!;
+  }
+
+  /** Page `page` as seen under `key` for writing (a key's view is then written back before it goes). */
+  viewForWrite(page: number, key: number): DataView {
+    if (this.owner[page] !== key) this.rekey(page, key);
+    if (key === 0) return this.pageForWrite(page);
+    this.viewDirty[page] = 1;
+    return this.views[page]!;
+  }
+
+  /** Move page `page`'s view to key `key`: write back and drop the old view, decrypt a new one. */
+  private rekey(page: number, key: number): void {
+    const c = this.cipher;
+    if (c === undefined) throw new Error(`RAM access under key ${key} without a memory encryption engine`);
+    const pa = this.base + page * PAGE_SIZE;
+    const cur = this.owner[page]!;
+    if (cur !== 0) {
+      const v = this.views[page]!;
+      if (this.viewDirty[page] !== 0) {
+        const data = new Uint8Array(v.buffer.slice(0));
+        c.encryptPage(cur, pa, data);
+        new Uint8Array(this.pageForWrite(page).buffer).set(data);
+      }
+      this.views[page] = undefined;
+      this.viewDirty[page] = 0;
+    }
+    if (key !== 0) {
+      const raw = this.pageForRead(page);
+      const data = new Uint8Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + PAGE_SIZE));
+      c.decryptPage(key, pa, data);
+      this.views[page] = new DataView(data.buffer);
+    }
+    this.owner[page] = key;
+    this.onRekey(page);
+  }
+
+  /** Page bytes as seen under `key`, computed without changing any view (debugger, features). */
+  private peekPage(page: number, key: number): Uint8Array {
+    const cur = this.owner[page]!;
+    const v = cur === 0 ? this.pageForRead(page) : this.views[page]!;
+    const data = new Uint8Array(v.buffer.slice(v.byteOffset, v.byteOffset + PAGE_SIZE));
+    if (cur === key) return data;
+    const pa = this.base + page * PAGE_SIZE;
+    if (cur !== 0 && this.viewDirty[page] !== 0) this.cipher!.encryptPage(cur, pa, data);
+    else if (cur !== 0) data.set(new Uint8Array(this.pageForRead(page).buffer, 0, PAGE_SIZE));
+    if (key !== 0) this.cipher!.decryptPage(key, pa, data);
+    return data;
+  }
+
+  /** Write every dirty view back to DRAM (views stay, clean). Callers must drop store-TLB entries. */
+  writeBackViews(): void {
+    const c = this.cipher;
+    if (c === undefined) return;
+    for (let p = 0; p < this.pageCount; p++) {
+      if (this.viewDirty[p] === 0) continue;
+      const data = new Uint8Array(this.views[p]!.buffer.slice(0));
+      c.encryptPage(this.owner[p]!, this.base + p * PAGE_SIZE, data);
+      new Uint8Array(this.pageForWrite(p).buffer).set(data);
+      this.viewDirty[p] = 0;
+    }
+  }
+
+  /** Write back and drop every view under `key` (before the key it names changes or goes). */
+  dropKey(key: number): void {
+    for (let p = 0; p < this.pageCount; p++) if (this.owner[p] === key) this.rekey(p, 0);
+  }
+
+  /** Pages with a view, by key id (for statistics and views). */
+  viewCounts(): Map<number, number> {
+    const m = new Map<number, number>();
+    for (let p = 0; p < this.pageCount; p++) {
+      const k = this.owner[p]!;
+      if (k !== 0) m.set(k, (m.get(k) ?? 0) + 1);
+    }
+    return m;
   }
 
   /** Page for reading: the real buffer, or ZERO_PAGE when never written. */
@@ -67,26 +191,29 @@ export class Ram {
     return dv;
   }
 
-  /** Read `size` bytes at RAM offset `off` (may cross pages), zero-extended. */
-  read(off: number, size: 1 | 2 | 4): number {
+  /** Read `size` bytes at RAM offset `off` (may cross pages) under key `key`, zero-extended. */
+  read(off: number, size: 1 | 2 | 4, key = 0): number {
     let v = 0;
     for (let i = size - 1; i >= 0; i--) {
       const o = off + i;
-      v = v * 256 + this.pageForRead(o >>> PAGE_SHIFT).getUint8(o & PAGE_MASK);
+      v = v * 256 + this.viewForRead(o >>> PAGE_SHIFT, key).getUint8(o & PAGE_MASK);
     }
     return v;
   }
 
-  /** Write the low `size` bytes of `value` at RAM offset `off` (may cross pages), little-endian. */
-  write(off: number, size: 1 | 2 | 4, value: number): void {
+  /** Write the low `size` bytes of `value` at RAM offset `off` (may cross pages) under `key`, little-endian. */
+  write(off: number, size: 1 | 2 | 4, value: number, key = 0): void {
     for (let i = 0; i < size; i++) {
       const o = off + i;
-      this.pageForWrite(o >>> PAGE_SHIFT).setUint8(o & PAGE_MASK, (value >>> (8 * i)) & 0xff);
+      this.viewForWrite(o >>> PAGE_SHIFT, key).setUint8(o & PAGE_MASK, (value >>> (8 * i)) & 0xff);
     }
   }
 
-  /** Copy bytes in (loader, debugger). Skips allocation for all-zero chunks of never-written pages. */
-  writeBytes(off: number, data: Uint8Array): void {
+  /**
+   * Copy bytes in under `key` (loader, debugger, devices). Skips allocation for all-zero chunks of
+   * never-written pages when the bytes go to DRAM as they are.
+   */
+  writeBytes(off: number, data: Uint8Array, key = 0): void {
     let i = 0;
     while (i < data.length) {
       const o = off + i;
@@ -94,23 +221,32 @@ export class Ram {
       const inPage = o & PAGE_MASK;
       const n = Math.min(PAGE_SIZE - inPage, data.length - i);
       const chunk = data.subarray(i, i + n);
-      if (this.pages[page] !== undefined || chunk.some((b) => b !== 0)) {
-        const dv = this.pageForWrite(page);
-        new Uint8Array(dv.buffer, inPage, n).set(chunk);
+      if (key !== 0 || this.owner[page] !== 0 || this.pages[page] !== undefined || chunk.some((b) => b !== 0)) {
+        const dv = this.viewForWrite(page, key);
+        new Uint8Array(dv.buffer, dv.byteOffset + inPage, n).set(chunk);
       }
       i += n;
     }
   }
 
-  readBytes(off: number, len: number): Uint8Array {
+  /**
+   * Bytes as seen under `key` (default: DRAM as stored). Computed without changing any view, so
+   * that a debugger's read never changes what the machine does next.
+   */
+  readBytes(off: number, len: number, key = 0): Uint8Array {
     const out = new Uint8Array(len);
     let i = 0;
     while (i < len) {
       const o = off + i;
-      const dv = this.pageForRead(o >>> PAGE_SHIFT);
+      const page = o >>> PAGE_SHIFT;
       const inPage = o & PAGE_MASK;
       const n = Math.min(PAGE_SIZE - inPage, len - i);
-      out.set(new Uint8Array(dv.buffer, dv.byteOffset + inPage, n), i);
+      if (this.owner[page] === key) {
+        const dv = key === 0 ? this.pageForRead(page) : this.views[page]!;
+        out.set(new Uint8Array(dv.buffer, dv.byteOffset + inPage, n), i);
+      } else {
+        out.set(this.peekPage(page, key).subarray(inPage, inPage + n), i);
+      }
       i += n;
     }
     return out;
@@ -125,13 +261,15 @@ export class Ram {
 
   /** Share all buffers with a new snapshot: O(pages) pointer copies, no data copies. */
   snapshot(): RamSnapshot {
+    this.writeBackViews();
     for (let i = 0; i < this.pageCount; i++) if (this.pages[i] !== undefined) this.shared[i] = 1;
     return { pages: this.pages.slice() };
   }
 
   /**
    * Go back to a snapshot; its buffers stay shared (the snapshot can be restored again later).
-   * onReplace is not called: the caller must drop every TLB entry (the machine does).
+   * Plaintext views are dropped (the snapshot's DRAM is the truth). onReplace and onRekey are not
+   * called: the caller must drop every TLB entry and compare code pages' currentView (the machine does).
    */
   restore(s: RamSnapshot): void {
     if (s.pages.length !== this.pageCount) throw new Error('RAM snapshot is for a different RAM size');
@@ -139,6 +277,9 @@ export class Ram {
       const p = s.pages[i];
       this.pages[i] = p;
       this.shared[i] = p !== undefined ? 1 : 0;
+      this.owner[i] = 0;
+      this.views[i] = undefined;
+      this.viewDirty[i] = 0;
     }
   }
 }

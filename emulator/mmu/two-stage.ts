@@ -8,6 +8,13 @@
  *   mstatus.MXR, on the VS-stage vsstatus.MXR or mstatus.MXR (8.2.11 vsstatus, 8.5.1);
  * - HLVX needs execute permission at both stages (MXR does not help), faults like loads (8.3.1).
  * A and D are set by the walker (like Sv32, sv32.ts). PTE reads are PMP-checked as S-mode loads.
+ *
+ * With a memory encryption engine (bus.ram.cipher) the C-bit applies (cvm-model 2): bit 33 of the
+ * guest-physical address, i.e. bit 31 of a VS-stage leaf PTE (the top PPN bit), is stripped before the
+ * G-stage walk and becomes the access's `enc` (ctx.lastEnc). VS-stage page-table reads are private
+ * (2.3): they use the guest's key, and the C-bit of vsatp's root PPN and of non-leaf PTEs is stripped.
+ * With vsatp Bare every guest data access is private, as AMD SEV treats a guest with paging disabled
+ * (AMD64 APM vol. 2, 15.34.5). G-stage tables belong to the hypervisor: read and updated with no key.
  */
 import { MSTATUS_MXR, MSTATUS_SUM, Priv } from '../csr/bits';
 import type { Bus } from '../mem/bus';
@@ -28,9 +35,15 @@ export interface GuestMmuContext {
   readonly bus: Bus;
   /** Out: the guest physical address of the last G-stage fault. */
   faultGpa: number;
-  /** Out: the guest physical address of the last successful translation (VS-stage output). */
+  /** Out: the guest physical address of the last successful translation (VS-stage output, C-bit stripped). */
   lastGpa: number;
+  /** Out: the C-bit of the last successful translation (0 without a memory encryption engine). */
+  lastEnc: number;
 }
+
+/** Top PPN bit of an Sv32 PTE / atp: the C-bit when memory encryption is on (cvm-model 2.1). */
+const PPN_MASK_C = 0x1fffff;
+const PPN_MASK = 0x3fffff;
 
 /** Leaf permission check (8.5 / 4.3.2 step 5); `exec` = HLVX (execute permission, no MXR). */
 function permitted(pte: number, access: Access, exec: boolean, mxr: boolean): boolean {
@@ -39,12 +52,15 @@ function permitted(pte: number, access: Access, exec: boolean, mxr: boolean): bo
   return (pte & PTE_W) !== 0;
 }
 
-/** Set A (and D for stores) in the PTE at physical `pteAddr`; false when it is not RAM (QEMU: fault). */
-function touch(bus: Bus, pteAddr: number, pte: number, access: Access): boolean {
+/**
+ * Set A (and D for stores) in the PTE at physical `pteAddr` (under memory key id `key`); false when it
+ * is not RAM (QEMU: fault).
+ */
+function touch(bus: Bus, pteAddr: number, pte: number, access: Access, key = 0): boolean {
   const updated = (pte | PTE_A | (access === Access.Store ? PTE_D : 0)) >>> 0;
   if (updated === pte >>> 0) return true;
   if (!bus.isRam(pteAddr, 4)) return false;
-  bus.write(pteAddr, 4, updated);
+  bus.write(pteAddr, 4, updated, key);
   return true;
 }
 
@@ -86,23 +102,27 @@ export function translateGuest(ctx: GuestMmuContext, va: number, access: Access,
   const vsatp = ctx.virt ? ctx.satp : ctx.vsatp;
   const vsstatus = ctx.virt ? ctx.mstatus : ctx.vsstatus;
   const hsMxr = ((ctx.virt ? ctx.vsstatus : ctx.mstatus) & MSTATUS_MXR) !== 0;
+  const cipher = ctx.bus.ram.cipher;
   if (vsatp >= 0) {
     ctx.lastGpa = va >>> 0; // vsatp.MODE = Bare
+    ctx.lastEnc = cipher === undefined ? 0 : 1;
     return gStage(ctx, va >>> 0, access, exec, hsMxr);
   }
   const mxr = hsMxr || (vsstatus & MSTATUS_MXR) !== 0;
-  let base = (vsatp & 0x3fffff) * 4096;
+  const ppnMask = cipher === undefined ? PPN_MASK : PPN_MASK_C;
+  const walkKey = cipher === undefined ? 0 : cipher.keyFor((ctx.hgatp >>> 22) & 0x7f, 1);
+  let base = (vsatp & ppnMask) * 4096;
   for (let level = 1; level >= 0; level--) {
     const vpn = level === 1 ? va >>> 22 : (va >>> 12) & 0x3ff;
     const pteGpa = base + vpn * 4;
     const pteAddr = gStage(ctx, pteGpa, Access.Load, false, hsMxr);
     if (pteAddr < 0) return pteAddr;
     if (!ctx.pmp.check(pteAddr, 4, PMP_R, Priv.S)) return XLATE_ACCESS_FAULT;
-    const pte = ctx.bus.read(pteAddr, 4);
+    const pte = ctx.bus.read(pteAddr, 4, walkKey);
     if (pte < 0) return XLATE_ACCESS_FAULT;
     if ((pte & PTE_V) === 0 || ((pte & PTE_R) === 0 && (pte & PTE_W) !== 0)) return XLATE_PAGE_FAULT;
     if ((pte & (PTE_R | PTE_W | PTE_X)) === 0) {
-      base = (pte >>> 10) * 4096;
+      base = ((pte >>> 10) & ppnMask) * 4096;
       continue;
     }
     if ((pte & PTE_U) !== 0) {
@@ -112,9 +132,11 @@ export function translateGuest(ctx: GuestMmuContext, va: number, access: Access,
     }
     if (!permitted(pte, access, exec, mxr)) return XLATE_PAGE_FAULT;
     if (level === 1 && ((pte >>> 10) & 0x3ff) !== 0) return XLATE_PAGE_FAULT;
-    if (!touch(ctx.bus, pteAddr, pte, access)) return XLATE_PAGE_FAULT;
-    const gpa = level === 1 ? (pte >>> 20) * 0x400000 + (va & 0x3fffff) : (pte >>> 10) * 4096 + (va & 0xfff);
+    if (!touch(ctx.bus, pteAddr, pte, access, walkKey)) return XLATE_PAGE_FAULT;
+    const ppn = (pte >>> 10) & ppnMask;
+    const gpa = level === 1 ? (ppn >>> 10) * 0x400000 + (va & 0x3fffff) : ppn * 4096 + (va & 0xfff);
     ctx.lastGpa = gpa;
+    ctx.lastEnc = cipher === undefined ? 0 : pte >>> 31;
     return gStage(ctx, gpa, access, exec, hsMxr);
   }
   return XLATE_PAGE_FAULT;

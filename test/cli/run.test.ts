@@ -14,6 +14,8 @@ describe('vmscope run: usage errors exit 64 with one line that says what to do',
     [['run', HELLO, '--isa', 'rv64gc'], /RV32 only/],
     [['run', HELLO, '--frobnicate'], /unknown option --frobnicate/],
     [['launch', HELLO], /unknown command 'launch'/],
+    [['run', HELLO, '--features', 'sev'], /--features\[0\]: must be one of memory-encryption, secure-processor, got "sev"/],
+    [['run', HELLO, '--seed', '-1'], /--seed wants a whole number/],
   ])('%j', (args, message) => {
     const r = vmscope(args);
     expect(r.code).toBe(64);
@@ -118,3 +120,16 @@ describe('vmscope run: a guest that jumps into nowhere', () => {
   });
 });
 
+
+describe('vmscope run --features', () => {
+  it('runs a program unchanged with memory encryption on, and --stats reports the seed and the engine', () => {
+    const plain = vmscope(['run', HELLO]);
+    const r = vmscope(['run', HELLO, '--features', 'memory-encryption', '--seed', '42', '--stats']);
+    expect(r.code).toBe(plain.code);
+    expect(r.stdout.toString()).toBe(plain.stdout.toString());
+    const stats = JSON.parse(r.stderr.trim().split('\n').pop()!) as { seed: number; memoryEncryption: { keys: unknown[]; aes: { pagesDecrypted: number } } };
+    expect(stats.seed).toBe(42);
+    expect(stats.memoryEncryption.keys).toEqual([]); // no guest has a key: nothing is encrypted
+    expect(stats.memoryEncryption.aes.pagesDecrypted).toBe(0);
+  });
+});

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CACHE_CONFIG } from '../../../emulator/cache/config';
-import { ConfigError, DEFAULT_CONFIG } from '../../../emulator/config';
+import { BUILTIN_FEATURES, ConfigError, DEFAULT_CONFIG } from '../../../emulator/config';
 import { CACHE_FIELDS, CACHE_LEVEL_FIELDS, FILE_FIELDS, parseMachineConfig } from '../../../emulator/config-file';
 import { Machine } from '../../../emulator/machine';
 
@@ -84,6 +84,14 @@ describe('parseMachineConfig', () => {
     expect(errorOf('{"seed": -1}')).toBe('seed: must be a whole number from 0 to 4294967295, got -1');
     expect(errorOf('{"isa": 5}')).toMatch(/^isa: must be an ISA string/);
     expect(errorOf('{"isa": "rv32imf"}')).toMatch(/^isa: ISA string 'rv32imf': extension 'f' is not implemented/);
+  });
+
+  it('reads the built-in features list, and names a bad entry', () => {
+    expect(parse({ features: ['memory-encryption', 'secure-processor'], seed: 1 }).features).toEqual(['memory-encryption', 'secure-processor']);
+    expect(errorOf('{"features": "memory-encryption"}')).toBe('features: must be an array of feature names (memory-encryption, secure-processor), got "memory-encryption"');
+    expect(errorOf('{"features": ["sev"]}')).toBe('features[0]: must be one of memory-encryption, secure-processor, got "sev"');
+    expect(errorOf('{"features": ["memory-encryption", "memory-encryption"]}')).toBe("features[1]: 'memory-encryption' is listed twice");
+    expect((schema.properties!.features as Schema & { items: { enum: string[] } }).items.enum).toEqual([...BUILTIN_FEATURES]);
   });
 
   it('checks what depends on several fields, with the path', () => {
