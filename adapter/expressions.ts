@@ -4,6 +4,9 @@
  *   a0 == 5    x10 > 3 && pc != 0x80000010    *(uint32*)0x80001000    counter + 1    &values
  * Values are 32-bit; comparisons are unsigned unless a cast to a signed type is used (int32/int).
  * An object symbol of 1, 2 or 4 bytes evaluates to its contents (as in C); `&sym` is its address.
+ * What the hart runs (hypervisor debugging): `$vmid` (hgatp.VMID while V=1, -1 in the host),
+ * `$host` (1 while V=0) and `$guest` (1 while V=1); in breakpoint conditions and logpoints also
+ * without `$` (`vmid == 2 && a0 == 3`), after registers, CSRs and symbols of the same name.
  */
 import { ABI_NAMES } from '../emulator/isa/registers';
 
@@ -15,6 +18,12 @@ export interface EvalContext {
   symbol(name: string): { address: number; size: number; isObject: boolean } | undefined;
   /** Reads `size` bytes (1, 2, 4) at a physical address; throws EvalError when unreadable. */
   load(addr: number, size: number): number;
+  /** hgatp.VMID of the hart while it runs a guest (V=1), undefined in the host (V=0). */
+  vmid?(): number | undefined;
+  /** Whether guest `vmid` has a symbol table of its own (`symbols`); without one it runs the main program's. */
+  ownsSymbols?(vmid: number): boolean;
+  /** `vmid`, `host` and `guest` without `$` name what the hart runs (breakpoint conditions, logpoints). */
+  bareVmNames?: boolean;
 }
 
 export class EvalError extends Error {}
@@ -211,6 +220,9 @@ export function registerNumber(name: string): number | undefined {
 }
 
 function lookup(name: string, ctx: EvalContext): EvalResult {
+  // `$vmid` and co. are the debugger's whatever the program names; bare `vmid` comes after the program's names.
+  const dollar = name.startsWith('$') ? vmName(name, ctx) : undefined;
+  if (dollar !== undefined) return dollar;
   const reg = registerNumber(name);
   if (reg !== undefined) return { value: ctx.reg(reg), signed: false };
   if (name.toLowerCase() === 'pc') return { value: ctx.pc(), signed: false };
@@ -224,7 +236,19 @@ function lookup(name: string, ctx: EvalContext): EvalResult {
     }
     return { value: s.address | 0, signed: false, address: s.address };
   }
+  const vm = name.startsWith('$') ? undefined : vmName(name, ctx);
+  if (vm !== undefined) return vm;
   throw new EvalError(`'${name}' is not a register, CSR or symbol`);
+}
+
+/** What the hart runs: `$vmid` (-1 in the host), `$host`, `$guest`; bare where the context allows it. */
+function vmName(name: string, ctx: EvalContext): EvalResult | undefined {
+  const bare = name.startsWith('$') ? name.slice(1) : ctx.bareVmNames ? name : undefined;
+  if (bare !== 'vmid' && bare !== 'host' && bare !== 'guest') return undefined;
+  if (ctx.vmid === undefined) throw new EvalError(`'${name}' needs a hart to look at`);
+  const vmid = ctx.vmid();
+  const value = bare === 'vmid' ? vmid ?? -1 : (bare === 'guest') === (vmid !== undefined) ? 1 : 0;
+  return { value, signed: true };
 }
 
 export function evaluate(expr: string, ctx: EvalContext): EvalResult {

@@ -18,8 +18,7 @@
  * At the start of the recorded past each of them stays there and says so.
  */
 import type { StopReason } from '../emulator/api';
-import type { ActiveBreakpoint, BreakpointKind, Breakpoints } from './breakpoints';
-import { evaluate } from './expressions';
+import { appliesAt, conditionHolds, type ActiveBreakpoint, type BreakpointKind, type Breakpoints } from './breakpoints';
 import { History, type Position } from './history';
 import type { RunControl, StopKind } from './run-control';
 import type { Target } from './target';
@@ -55,11 +54,6 @@ interface Hit {
   kind: StopKind;
   ids?: number[];
   text?: string;
-}
-
-/** The breakpoints the client set (Breakpoints keeps its list private; read-only use here). */
-function listBreakpoints(bps: Breakpoints): ActiveBreakpoint[] {
-  return (bps as unknown as { all(): ActiveBreakpoint[] }).all();
 }
 
 export class Reverse {
@@ -298,7 +292,7 @@ export class Reverse {
   }
 
   private *reverseContinue(hart: number, now: number): Generator<number | undefined, void> {
-    const list = listBreakpoints(this.bps).filter((b) => b.logMessage === undefined);
+    const list = this.bps.all().filter((b) => b.logMessage === undefined);
     let hi = now;
     for (;;) {
       const hits: Hit[] = [];
@@ -327,20 +321,13 @@ export class Reverse {
   /** Whether the stop `r` of a replay, at instant t, is a hit that stops (logpoints do not). */
   private hitAt(r: StopReason, list: ActiveBreakpoint[], t: number): Hit | undefined {
     if (r.kind === 'watchpoint') return { t, hart: r.hart, kind: 'data breakpoint', text: r.message };
-    if (r.kind !== 'breakpoint' || !this.target.breakpointApplies(r.hart, r.pc)) return undefined;
-    const pc = r.pc >>> 0;
+    if (r.kind !== 'breakpoint') return undefined;
     const ctx = this.target.evalContext(r.hart);
     const ids: number[] = [];
     let kind: BreakpointKind | undefined;
     for (const bp of list) {
-      if (!bp.addresses.includes(pc)) continue;
-      if (bp.condition !== undefined) {
-        try {
-          if (evaluate(bp.condition, ctx).value === 0) continue;
-        } catch {
-          // As forward: a condition that cannot be evaluated stops.
-        }
-      }
+      // As forward: only the sites of the context the hart ran in; a condition that cannot be evaluated stops.
+      if (!appliesAt(bp, r.pc, ctx) || conditionHolds(bp, ctx) === false) continue;
       ids.push(bp.id);
       kind ??= bp.kind;
     }

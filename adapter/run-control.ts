@@ -293,7 +293,8 @@ export class RunControl {
             const back = this.checkLine(plan);
             if (back) return;
           }
-        } else if (this.target.breakpointApplies(r.hart, r.pc)) {
+        } else {
+          // Hits of breakpoints for another context (the host, another VMID) go on silently.
           const d = this.bps.hit(r.pc, this.target.evalContext(r.hart));
           for (const line of d.output) this.events.output(line, 'console');
           if (d.stop) return this.halt(BP_REASON[d.kind ?? 'source'], r.hart, { ids: d.ids });
@@ -316,7 +317,7 @@ export class RunControl {
       const sp = h.x[2]! >>> 0;
       // A user breakpoint here (not the pc we started from) stops the step.
       if (pc !== plan.startPc) {
-        if (this.bps.addresses().has(pc) && this.target.breakpointApplies(plan.hart, pc)) {
+        if (this.bps.addresses().has(pc)) {
           const d = this.bps.hit(pc, this.target.evalContext(plan.hart));
           for (const line of d.output) this.events.output(line, 'console');
           if (d.stop) return this.halt(BP_REASON[d.kind ?? 'source'], plan.hart, { ids: d.ids });
@@ -375,7 +376,7 @@ export class RunControl {
     const h = this.machine.harts[plan.hart]!;
     for (let n = 0; n < STEP_SLICE; n++) {
       const pc = h.pc >>> 0;
-      if (n > 0 && this.bps.addresses().has(pc) && this.target.breakpointApplies(plan.hart, pc)) {
+      if (n > 0 && this.bps.addresses().has(pc)) {
         const d = this.bps.hit(pc, this.target.evalContext(plan.hart));
         for (const line of d.output) this.events.output(line, 'console');
         if (d.stop) return this.halt(BP_REASON[d.kind ?? 'source'], plan.hart, { ids: d.ids });

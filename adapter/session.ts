@@ -26,7 +26,7 @@ import { type Frame } from './unwind';
 import { evaluateInSpace, frameContext, HELP } from './address-spaces';
 import { replCommand } from './repl/index';
 import { loadGuestSymbols } from './target';
-import { sourceBreakpointView, stackFrame, stitchedStack, threadName, TrapCatcher } from './vm-exits';
+import { stackFrame, stitchedStack, threadName, TrapCatcher } from './vm-exits';
 import { argsOf, fail, int, RequestError, str } from './validate';
 import { Variables } from './variables';
 
@@ -148,9 +148,8 @@ export class VmscopeSession extends DebugSession {
 
   protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
     const a = argsOf('setBreakpoints', args);
-    // A guest's source resolves with the guest's lines, and its hits count only in that VMID (vm-exits.ts).
-    const view = sourceBreakpointView(this.need(), a, (l) => this.convertClientLineToDebugger(l));
-    response.body = { breakpoints: sourceBreakpoints(view, this.bps, a, (l) => this.convertClientLineToDebugger(l), (l) => this.convertDebuggerLineToClient(l)) };
+    // A line resolves in each program that has the file and stops only in its context (set-breakpoints.ts).
+    response.body = { breakpoints: sourceBreakpoints(this.need(), this.bps, a, (l) => this.convertClientLineToDebugger(l), (l) => this.convertDebuggerLineToClient(l)) };
     this.run!.syncBreakpoints();
     this.sendResponse(response);
   }
@@ -169,7 +168,6 @@ export class VmscopeSession extends DebugSession {
 
   protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
     response.body = { breakpoints: functionBreakpoints(this.need(), this.bps, argsOf('setFunctionBreakpoints', args)) };
-    this.need().bindBreakpoints('function', 'host', response.body.breakpoints.flatMap((b) => (b.instructionReference ? [Number(b.instructionReference)] : [])));
     this.run!.syncBreakpoints();
     this.sendResponse(response);
   }
@@ -182,7 +180,6 @@ export class VmscopeSession extends DebugSession {
         ? { ...(b as Record<string, unknown>), instructionReference: ((b as Record<string, unknown>).instructionReference as string).replace(/^\s*(?:va|virt|gpa):\d+:/i, '') } : b));
     }
     response.body = { breakpoints: instructionBreakpoints(this.need(), this.bps, a) };
-    this.need().bindBreakpoints('instruction', 'any', response.body.breakpoints.flatMap((b) => (b.instructionReference ? [Number(b.instructionReference)] : [])));
     this.run!.syncBreakpoints();
     this.sendResponse(response);
   }

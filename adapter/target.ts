@@ -52,9 +52,6 @@ export interface GuestSymbols {
   info: DebugInfo;
 }
 
-/** Whose breakpoints a set of addresses is: a VMID's (guest sources), the host's, or anyone's. */
-export type BreakpointOwner = number | 'host' | 'any';
-
 /** What the views of one machine share. */
 interface Shared {
   mainImage: ElfImage;
@@ -62,8 +59,6 @@ interface Shared {
   guests: Map<number, GuestSymbols>;
   /** The last hgatp seen for each VMID (the hardware holds only the current one). */
   roots: Map<number, number>;
-  /** Breakpoint addresses by group (a source file, the function or instruction breakpoints). */
-  owners: Map<string, { owner: BreakpointOwner; addrs: Set<number> }>;
 }
 
 const HGATP = 0x680;
@@ -78,7 +73,7 @@ export class Target {
   constructor(readonly machine: Machine, readonly image: ElfImage, readonly info: DebugInfo | undefined,
     guests: GuestSymbols[] | Shared = [], space: AddressSpace = { kind: 'phys' }, guest?: GuestSymbols) {
     this.shared = Array.isArray(guests)
-      ? { mainImage: image, mainInfo: info, guests: new Map(guests.map((g) => [g.vmid, g])), roots: new Map(), owners: new Map() }
+      ? { mainImage: image, mainInfo: info, guests: new Map(guests.map((g) => [g.vmid, g])), roots: new Map() }
       : guests;
     this.space = space;
     this.guest = guest;
@@ -240,35 +235,6 @@ export class Target {
     return undefined;
   }
 
-  /**
-   * Record whose breakpoints `addrs` are (group `key`: a source file, 'function', 'instruction').
-   * The machine's breakpoints are on virtual pcs whoever runs; breakpointApplies() sorts the hits.
-   */
-  bindBreakpoints(key: string, owner: BreakpointOwner, addrs: Iterable<number>): void {
-    this.shared.owners.set(key, { owner, addrs: new Set([...addrs].map((a) => a >>> 0)) });
-  }
-
-  /** Forget group `prefix` and its sub-groups (`prefix:...`). */
-  unbindBreakpoints(prefix: string): void {
-    for (const k of [...this.shared.owners.keys()]) if (k === prefix || k.startsWith(`${prefix}:`)) this.shared.owners.delete(k);
-  }
-
-  /**
-   * Whether a breakpoint stop of hart `hart` at `pc` is for what the hart runs now: a guest's source
-   * breakpoint only in its VMID, the main program's (function and source) breakpoints outside guests
-   * with symbols, instruction breakpoints everywhere. Otherwise the run goes on silently.
-   */
-  breakpointApplies(hart: number, pc: number): boolean {
-    const here: BreakpointOwner = this.forHart(hart).guest?.vmid ?? 'host';
-    let known = false;
-    for (const o of this.shared.owners.values()) {
-      if (!o.addrs.has(pc >>> 0)) continue;
-      known = true;
-      if (o.owner === 'any' || o.owner === here) return true;
-    }
-    return !known;
-  }
-
   /** What expressions on hart `hart` can see; `regs` overrides the live registers (an outer frame). */
   evalContext(hart: number, regs?: Int32Array, pc?: number): EvalContext {
     if (this.space.kind !== 'va' || this.space.hart !== hart) return this.forHart(hart).evalContext(hart, regs, pc);
@@ -282,6 +248,8 @@ export class Target {
         return n === undefined ? undefined : this.machine.readCsr(hart, n);
       },
       symbol: (name) => this.symbolNamed(name),
+      vmid: () => this.vmidOf(hart),
+      ownsSymbols: (v) => this.shared.guests.has(v),
       load: (addr, size) => {
         const v = this.read(addr, size);
         if (v === undefined) {

@@ -7,7 +7,6 @@
  * Exception breakpoints use the machine's trap catch (TrapCatcher): every trap entry is looked at,
  * whatever the trap vectors are or when they were written.
  */
-import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { vmidOf } from '../emulator/api';
 import type { Target } from './target';
@@ -220,28 +219,4 @@ export class TrapCatcher {
     this.texts.set(hart, `${fromGuest ? 'VM exit: ' : ''}${trapName(((interrupt ? 0x80000000 : 0) + cause) >>> 0)} (trap to ${where})`);
     return true;
   }
-}
-
-/**
- * setBreakpoints in a guest's source: the Target view whose debug information resolves the lines
- * (the main program's when it has the file, else the first guest's that has it), and the binding of
- * the addresses to their owners: a file of the main program to the host, a guest's file to each
- * VMID whose ELF has it (a file shared by guests hits in each; their addresses are the first guest's).
- */
-export function sourceBreakpointView(t: Target, a: Record<string, unknown>, fromClient: (l: number) => number): Target {
-  const source = a.source as Record<string, unknown> | null | undefined;
-  const file = source !== null && typeof source === 'object' && typeof source.path === 'string' ? source.path : undefined;
-  if (file === undefined) return t;
-  const raw = Array.isArray(a.breakpoints) ? (a.breakpoints as unknown[]).map((b) => (b as Record<string, unknown> | null)?.line) : Array.isArray(a.lines) ? (a.lines as unknown[]) : [];
-  const lines = raw.filter((l): l is number => typeof l === 'number' && Number.isInteger(l)).map(fromClient);
-  const key = `src:${path.resolve(file)}`;
-  t.unbindBreakpoints(key);
-  const guests = [...t.guests.values()].filter((g) => g.info.matchFiles(file).length > 0);
-  const addrsIn = (v: Target): number[] => lines.flatMap((l) => v.info?.breakpointLocations(file, l)?.addresses ?? []);
-  if (guests.length === 0 || (t.info?.matchFiles(file).length ?? 0) > 0) {
-    t.bindBreakpoints(key, 'host', addrsIn(t));
-    return t;
-  }
-  for (const g of guests) t.bindBreakpoints(`${key}:${g.vmid}`, g.vmid, addrsIn(t.forVmid(g.vmid)));
-  return t.forVmid(guests[0]!.vmid);
 }

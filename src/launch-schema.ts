@@ -75,7 +75,7 @@ export const launchProperties: { [K in keyof Required<LaunchArguments>]: Propert
   },
   symbols: {
     type: 'array',
-    markdownDescription: 'Symbols and DWARF of guests (hypervisor debugging): ELF files of code that runs in VS/VU-mode, each bound to the VMID it runs with (`hgatp.VMID`). While a hart runs with V=1 and that VMID, stacks, source lines, source breakpoints in the guest\'s files (which then stop only in that VMID) and expressions use that guest\'s symbols. Relative paths resolve against `cwd`.',
+    markdownDescription: 'Symbols and DWARF of guests (hypervisor debugging): ELF files of code that runs in VS/VU-mode, each bound to the VMID it runs with (`hgatp.VMID`). While a hart runs with V=1 and that VMID, stacks, source lines and expressions use that guest\'s symbols. Breakpoints in the guest\'s source files and on its functions stop only in that VMID (`1:main` names guest 1\'s `main`); the main program\'s stop in the host (V=0) and in guests that have no entry here. Conditions can test `vmid`, `host` and `guest` (`vmid == 2 && a0 == 3`). Relative paths resolve against `cwd`.',
     default: [],
     examples: [[{ program: '${workspaceFolder}/guest-a.elf', vmid: 1 }, { program: '${workspaceFolder}/guest-b.elf', vmid: 2 }]],
     items: {
