@@ -42,6 +42,7 @@ import { FeatureRegistry } from './features/registry';
 import type { Feature } from './features/types';
 import type { CryptoProvider } from './cvm/crypto';
 import { MemoryEncryption } from './cvm/mee';
+import { SecureProcessor } from './cvm/sp';
 
 /**
  * Why run() or step() returned.
@@ -120,6 +121,8 @@ export class Machine {
   readonly cache: CacheModel | undefined;
   /** The memory encryption engine when config.features has it (cvm-model 3). */
   readonly mee: MemoryEncryption | undefined;
+  /** The secure processor when config.features has it (cvm-model 5; MMIO at SP_BASE). */
+  readonly sp: SecureProcessor | undefined;
   /** The seed keys and tweaks derive from (config.seed, or the random one chosen); undefined without cvm features. */
   readonly seed: number | undefined;
   /** UART/HTIF output sink. */
@@ -212,6 +215,11 @@ export class Machine {
       this.seed = seed;
       this.mee = new MemoryEncryption({ seed, crypto });
       this.addFeature(this.mee);
+      if (features.includes('secure-processor')) {
+        this.sp = new SecureProcessor({ mee: this.mee, crypto, seed });
+        this.attach(this.sp);
+        this.addFeature(this.sp);
+      }
     }
   }
 

@@ -4,6 +4,8 @@
  * Values follow BSD sysexits.h where one fits, so that scripts can tell them apart.
  */
 export const EXIT = {
+  /** verify-report: the report is malformed or its signature does not verify (as `openssl dgst -verify`). */
+  badReport: 1,
   /** Command-line usage error: unknown option, missing or malformed value (EX_USAGE). */
   usage: 64,
   /** The program file is not a loadable RV32 ELF (EX_DATAERR). */

@@ -3,10 +3,12 @@ import * as fs from 'node:fs';
 import { EXIT } from './exit-codes';
 import { VmscopeSession } from '../session';
 import { asCommand, AS_USAGE } from './as';
+import { chipKeyCommand, CHIP_KEY_USAGE } from './chip-key';
 import { linkCommand, LINK_USAGE } from './link';
 import { lspCommand } from './lsp';
 import { objdumpCommand } from './objdump';
 import { runCommand, RUN_USAGE } from './run';
+import { verifyReportCommand, VERIFY_REPORT_USAGE } from './verify-report';
 
 const USAGE = `vmscope: debug and visualize virtual machines on an emulated RISC-V machine
 
@@ -17,13 +19,19 @@ usage: vmscope <command> [arguments]
   link A.o B.o -o X.elf    link objects as GNU ld's default script lays them out
   dap                      the debug adapter (Debug Adapter Protocol) over stdin/stdout
   lsp --stdio              the RISC-V assembly language server (Language Server Protocol) over stdin/stdout
+  verify-report R.bin      check a secure-processor attestation report (--chip-key KEY.pem)
+  chip-key --seed N        print the chip's public key (PEM) for machine seed N
   help                     this text
 
 ${RUN_USAGE}
 
 ${AS_USAGE}
 
-${LINK_USAGE}`;
+${LINK_USAGE}
+
+${VERIFY_REPORT_USAGE}
+
+${CHIP_KEY_USAGE}`;
 
 /**
  * Guest output, written through in lines: whole lines keep the number of system calls low, and a
@@ -78,6 +86,10 @@ function main(argv: string[]): number {
     case 'lsp':
       // Like dap: the server keeps the process alive through stdin.
       return lspCommand(rest, err);
+    case 'verify-report':
+      return verifyReportCommand(rest, { readFile: (p) => fs.readFileSync(p), out: (s) => process.stdout.write(s), err });
+    case 'chip-key':
+      return chipKeyCommand(rest, { writeFile: (p, d) => fs.writeFileSync(p, d), out: (s) => process.stdout.write(s), err });
     case 'help':
     case '--help':
     case '-h':
@@ -87,7 +99,7 @@ function main(argv: string[]): number {
       err(USAGE);
       return EXIT.usage;
     default:
-      err(`vmscope: unknown command '${command}' (commands: run, objdump, as, link, dap, lsp, help)`);
+      err(`vmscope: unknown command '${command}' (commands: run, objdump, as, link, dap, lsp, verify-report, chip-key, help)`);
       return EXIT.usage;
   }
 }

@@ -5,6 +5,7 @@
  * everything that is not the guest's doing has its own exit code (exit-codes.ts) and a one-line message.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Machine } from '../../emulator/api';
 import { ConfigError, DEFAULT_CONFIG, parseIsa, type MachineConfig } from '../../emulator/config';
 import { checkFeatures, parseMachineConfig } from '../../emulator/config-file';
@@ -23,6 +24,8 @@ export const RUN_USAGE = `usage: vmscope run FILE.elf [options]
   --config FILE    machine configuration (JSON, schemas/machine-config.schema.json); flags override it
   --features LIST  built-in confidential-VM hardware, comma-separated: memory-encryption, secure-processor
   --seed N         seed for keys and tweak constants (uint32; default: random, --stats shows it)
+  --reports DIR    with secure-processor: write each attestation report it signs to DIR/report-N.bin
+                   and the chip's public key to DIR/chip-key.pem (check them: vmscope verify-report)
   --stats          print {instructions, seconds, mips} as JSON on stderr (with caches: per-ASID statistics;
                    with features: the seed and the memory encryption engine's keys and AES counts)`;
 
@@ -46,6 +49,7 @@ export function runCommand(argv: string[], io: CliIo): number {
       config: { kind: 'string' },
       features: { kind: 'string' },
       seed: { kind: 'int', min: 0, max: 0xffffffff },
+      reports: { kind: 'string' },
     });
     opts = parsed.options;
     if (parsed.positional.length !== 1) {
@@ -65,6 +69,9 @@ export function runCommand(argv: string[], io: CliIo): number {
     const seed = opts.get('seed') as number | undefined;
     if (seed !== undefined) config.seed = seed;
     parseIsa(config.isa);
+    if (opts.has('reports') && !(config.features ?? []).includes('secure-processor')) {
+      throw new UsageError('--reports needs the secure processor: add --features secure-processor (or list it in the --config file)');
+    }
   } catch (e) {
     if (e instanceof UsageError || e instanceof ConfigError) {
       io.err(`vmscope run: ${e.message}`);
@@ -123,6 +130,8 @@ export function runCommand(argv: string[], io: CliIo): number {
     trace?.close();
   }
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const reportsDir = opts.get('reports') as string | undefined;
+  if (reportsDir !== undefined && machine.sp !== undefined) writeReports(machine.sp, reportsDir, io);
   if (opts.get('stats')) {
     const instructions = machine.instret;
     const caches = machine.cache === undefined ? {} : { caches: cacheStats(machine.cache) };
@@ -154,6 +163,14 @@ function readConfigFile(file: string | undefined, io: CliIo): MachineConfig | nu
     io.err(`vmscope run: --config ${file}: ${e.message}`);
     return EXIT.usage;
   }
+}
+
+/** The secure processor's signed reports and the chip's public key, as files a verifier can check. */
+function writeReports(sp: NonNullable<Machine['sp']>, dir: string, io: CliIo): void {
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'chip-key.pem'), sp.chipPublicKeyPem());
+  sp.reports().forEach((r, i) => fs.writeFileSync(path.join(dir, `report-${i + 1}.bin`), r.bytes));
+  io.err(`vmscope run: wrote ${sp.reports().length} attestation report(s) and chip-key.pem to ${dir}`);
 }
 
 /** Cache statistics by level, then ASID (the VMID of guest accesses, 0 for the host). */

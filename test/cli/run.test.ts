@@ -16,6 +16,7 @@ describe('vmscope run: usage errors exit 64 with one line that says what to do',
     [['launch', HELLO], /unknown command 'launch'/],
     [['run', HELLO, '--features', 'sev'], /--features\[0\]: must be one of memory-encryption, secure-processor, got "sev"/],
     [['run', HELLO, '--seed', '-1'], /--seed wants a whole number/],
+    [['run', HELLO, '--reports', 'x'], /--reports needs the secure processor: add --features secure-processor/],
   ])('%j', (args, message) => {
     const r = vmscope(args);
     expect(r.code).toBe(64);
@@ -122,6 +123,16 @@ describe('vmscope run: a guest that jumps into nowhere', () => {
 
 
 describe('vmscope run --features', () => {
+  it('--reports DIR writes the chip key the reports are signed with (and each report; none here)', () => {
+    const dir = path.join(tmp, 'reports');
+    const r = vmscope(['run', HELLO, '--features', 'secure-processor', '--seed', '9', '--reports', dir]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`wrote 0 attestation report(s) and chip-key.pem to ${dir}`);
+    const key = fs.readFileSync(path.join(dir, 'chip-key.pem'), 'utf8');
+    expect(key).toMatch(/^-----BEGIN PUBLIC KEY-----/);
+    expect(vmscope(['chip-key', '--seed', '9']).stdout.toString()).toBe(key);
+  });
+
   it('runs a program unchanged with memory encryption on, and --stats reports the seed and the engine', () => {
     const plain = vmscope(['run', HELLO]);
     const r = vmscope(['run', HELLO, '--features', 'memory-encryption', '--seed', '42', '--stats']);
