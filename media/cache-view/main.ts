@@ -2,7 +2,10 @@
  * The cache view's webview: one tab per cache (vscode-tabs), a grid of sets x ways coloured by ASID,
  * a detail pane for the selected line, and a per-ASID statistics table (vscode-table). Keyboard: the
  * grid is one tab stop (roving tabindex); arrows move between lines, Home/End to the set's first/last
- * way, PageUp/PageDown by 16 sets. Messages are typed in media/protocol.ts, shared with the extension.
+ * way, PageUp/PageDown by 16 sets. Below the tabs, a plot of hits and misses per ASID over the stops
+ * (plot.ts; the history comes with each state from the extension host, which keeps it across reloads).
+ * "Show Cache Line For Address" marks the lines of one physical address (locate.ts). Messages are
+ * typed and checked in media/protocol.ts, shared with the extension; a malformed one is logged.
  */
 import '@vscode/codicons/dist/codicon.css';
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
@@ -15,8 +18,12 @@ import '@vscode-elements/elements/dist/vscode-table-body/index.js';
 import '@vscode-elements/elements/dist/vscode-table-row/index.js';
 import '@vscode-elements/elements/dist/vscode-table-cell/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-radio-group/index.js';
+import '@vscode-elements/elements/dist/vscode-radio/index.js';
 import './style.css';
-import type { CacheState, FromWebview, PersistedState, ToWebview } from '../protocol';
+import { acceptMessage, CACHE_LEVELS, LEVEL_LABEL, parseToWebview, type AddressTarget, type CacheState, type FromWebview, type PersistedState, type PlotMode, type ToWebview } from '../protocol';
+import { describePlace, locate } from './locate';
+import { asidClass as colour, esc, plotBody } from './plot';
 
 interface VsCodeApi {
   postMessage(m: FromWebview): void;
@@ -31,9 +38,6 @@ const app = document.getElementById('app')!;
 let current: Extract<ToWebview, { type: 'state' }> | undefined;
 
 const hex = (n: number): string => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
-const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const colour = (asid: number): string => `a${asid % 8}`;
-const CACHE_LABEL: Record<CacheState['level'], string> = { l1i: 'L1I', l1d: 'L1D', llc: 'LLC' };
 
 function save(p: Partial<PersistedState>): void {
   persisted = { ...persisted, ...p };
@@ -46,6 +50,7 @@ function asidName(asid: number): string {
 }
 
 function show(m: ToWebview): void {
+  if (m.type === 'highlight') return mark(m.target ?? undefined);
   if (m.type === 'running') {
     document.querySelector('.status')?.classList.add('running');
     const s = document.querySelector('.status');
@@ -79,13 +84,114 @@ function render(): void {
       <span class="legend" aria-label="ASID colours">${legend}<span><span class="swatch"></span>invalid</span></span>
       <vscode-button id="refresh" secondary><span class="codicon codicon-refresh"></span> Refresh</vscode-button>
     </header>
+    ${targetBanner()}
     <vscode-tabs selected-index="${tab}">
-      ${caches.map((c) => `<vscode-tab-header slot="header">${CACHE_LABEL[c.level]}${c.hart !== undefined ? ` hart ${c.hart}` : ''}</vscode-tab-header>
+      ${caches.map((c) => `<vscode-tab-header slot="header">${LEVEL_LABEL[c.level]}${c.hart !== undefined ? ` hart ${c.hart}` : ''}</vscode-tab-header>
       <vscode-tab-panel>${panel(c)}</vscode-tab-panel>`).join('')}
-    </vscode-tabs>`;
+    </vscode-tabs>
+    ${plotSection()}`;
   document.getElementById('refresh')!.addEventListener('click', () => vscode.postMessage({ type: 'refresh' }));
+  document.getElementById('clear-target')?.addEventListener('click', () => mark(undefined));
   document.querySelector('vscode-tabs')!.addEventListener('vsc-tabs-select', (e) => save({ tab: (e as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex }));
   for (const c of caches) wireGrid(c);
+  wirePlot();
+}
+
+// ---- "Show Cache Line For Address": the lines of one physical address, marked until cleared. ----
+
+/** Marks `target` (or clears the mark) and shows the first cache that holds it. */
+function mark(target: AddressTarget | undefined): void {
+  save({ highlight: target });
+  if (!current) return;
+  if (target) {
+    const places = locate(current.state.caches, target.pa);
+    const holding = places.filter((p) => p.ways.length > 0);
+    const shown = holding.find((p) => p.index === persisted.tab) ?? holding[0];
+    if (shown) save({ tab: shown.index, selected: { ...persisted.selected, [shown.cache]: `${shown.set}:${shown.ways[0]!.way}` } });
+  }
+  show(current);
+  if (!target) return;
+  // Scroll the shown cache's grid to the line (or to the set it would be in), after show()'s own
+  // scroll restoring.
+  const c = current.state.caches[Math.min(persisted.tab, current.state.caches.length - 1)];
+  const grid = c && document.querySelector<HTMLElement>(`.grid[data-cache="${CSS.escape(c.name)}"]`);
+  const spot = grid?.querySelector<HTMLElement>('.cell.target.selected') ?? grid?.querySelector<HTMLElement>('.setno.target-set');
+  requestAnimationFrame(() => requestAnimationFrame(() => spot?.scrollIntoView({ block: 'center', inline: 'nearest' })));
+}
+
+function targetBanner(): string {
+  const t = persisted.highlight;
+  if (!t || !current) return '';
+  const places = locate(current.state.caches, t.pa);
+  const held = places.filter((p) => p.ways.length > 0);
+  const where = held.length ? held.map(describePlace).join('; ') : `not in any cache (it would be in set ${[...new Set(places.map((p) => p.set))].join(' / ')})`;
+  const pa = `phys:${hex(t.pa)}`;
+  return `<div class="target-banner" role="status"><span class="codicon codicon-location"></span>
+    <span class="target-text"><b>${esc(pa)}</b>${t.label === pa ? '' : ` (${esc(t.label)})`}: ${esc(where)}</span>
+    <vscode-button id="clear-target" secondary>Clear</vscode-button></div>`;
+}
+
+/** Whether a line of cache `c` holds the marked address. */
+function isTarget(c: CacheState, pa: number): boolean {
+  const t = persisted.highlight;
+  return t !== undefined && Math.floor(pa / c.line) === Math.floor((t.pa >>> 0) / c.line);
+}
+
+// ---- The plot of hits and misses per ASID over the stops. ----
+
+/** The plot's level and mode: the LLC (where every ASID meets) and running totals at first. */
+function plotChoice(): NonNullable<PersistedState['plot']> {
+  return persisted.plot ?? { level: 'llc', mode: 'total' };
+}
+
+function plotSection(): string {
+  const p = plotChoice();
+  const radios = (name: string, options: [string, string][], value: string) => options.map(([v, label]) => `<vscode-radio name="${name}" value="${v}" ${v === value ? 'checked' : ''}>${label}</vscode-radio>`).join('');
+  return `<section class="plot" aria-labelledby="plot-title">
+    <h3 id="plot-title">Hits and misses per ASID over the stops</h3>
+    <div class="plot-controls">
+      <span class="control"><span id="plot-level-label">Level</span>
+      <vscode-radio-group id="plot-level" aria-labelledby="plot-level-label">${radios('plot-level', CACHE_LEVELS.map((l) => [l, LEVEL_LABEL[l]]), p.level)}</vscode-radio-group></span>
+      <span class="control"><span id="plot-mode-label">Show</span>
+      <vscode-radio-group id="plot-mode" aria-labelledby="plot-mode-label">${radios('plot-mode', [['total', 'running totals'], ['delta', 'since the previous stop']], p.mode)}</vscode-radio-group></span>
+    </div>
+    <div id="plot-body"></div>
+  </section>`;
+}
+
+/** Draws the charts for the section's width (again when the view is resized). */
+function renderPlot(): void {
+  const body = document.getElementById('plot-body');
+  if (!body || !current) return;
+  const p = plotChoice();
+  const width = body.clientWidth || 600;
+  // Side by side when there is room, else one above the other.
+  const chartWidth = Math.max(220, Math.floor(width >= 760 ? (width - 16) / 2 : width));
+  body.innerHTML = plotBody(current.history, { level: p.level, mode: p.mode, width: chartWidth, name: asidName });
+}
+
+let plotWidth = 0;
+const resize = new ResizeObserver((entries) => {
+  const w = Math.round(entries[0]?.contentRect.width ?? 0);
+  if (w !== plotWidth) {
+    plotWidth = w;
+    renderPlot();
+  }
+});
+
+function wirePlot(): void {
+  const body = document.getElementById('plot-body')!;
+  resize.disconnect();
+  plotWidth = 0;
+  resize.observe(body);
+  renderPlot();
+  const pick = (id: string, apply: (v: string) => void) => document.getElementById(id)!.addEventListener('change', (e) => {
+    const v = (e.target as HTMLInputElement).value;
+    if (v) apply(v);
+    renderPlot();
+  });
+  pick('plot-level', (v) => save({ plot: { ...plotChoice(), level: v as CacheState['level'] } }));
+  pick('plot-mode', (v) => save({ plot: { ...plotChoice(), mode: v as PlotMode } }));
 }
 
 function panel(c: CacheState): string {
@@ -94,11 +200,12 @@ function panel(c: CacheState): string {
   const sel = parseSel(c);
   let cells = `<div class="row" role="row"><span></span>${Array.from({ length: c.ways }, (_, w) => `<span class="waysno" role="columnheader">${w}</span>`).join('')}</div>`;
   for (let set = 0; set < c.sets; set++) {
-    cells += `<div class="row" role="row"><span class="setno" role="rowheader">${set}</span>`;
+    const targetSet = persisted.highlight !== undefined && Math.floor((persisted.highlight.pa >>> 0) / c.line) % c.sets === set;
+    cells += `<div class="row" role="row"><span class="setno${targetSet ? ' target-set' : ''}" role="rowheader"${targetSet ? ' title="the marked address maps to this set"' : ''}>${set}</span>`;
     for (let way = 0; way < c.ways; way++) {
       const l = bySlot.get(set * c.ways + way);
-      const cls = ['cell', l ? colour(l.asid) : '', l?.dirty ? 'dirty' : '', changed.has(`${c.name}:${set}:${way}`) ? 'changed' : '', sel.set === set && sel.way === way ? 'selected' : ''].filter(Boolean).join(' ');
-      const title = l ? `set ${set} way ${way}: ${hex(l.pa)} ASID ${l.asid} (${asidName(l.asid)})${l.dirty ? ' dirty' : ''}${l.age !== undefined ? ` LRU age ${l.age}` : ''}` : `set ${set} way ${way}: invalid`;
+      const cls = ['cell', l ? colour(l.asid) : '', l?.dirty ? 'dirty' : '', changed.has(`${c.name}:${set}:${way}`) ? 'changed' : '', l && isTarget(c, l.pa) ? 'target' : '', sel.set === set && sel.way === way ? 'selected' : ''].filter(Boolean).join(' ');
+      const title = l ? `set ${set} way ${way}: ${hex(l.pa)} ASID ${l.asid} (${asidName(l.asid)})${l.dirty ? ' dirty' : ''}${l.age !== undefined ? ` LRU age ${l.age}` : ''}${isTarget(c, l.pa) ? ' (the marked address)' : ''}` : `set ${set} way ${way}: invalid`;
       cells += `<span class="${cls}" role="gridcell" tabindex="${sel.set === set && sel.way === way ? 0 : -1}" data-set="${set}" data-way="${way}" title="${esc(title)}" aria-label="${esc(title)}"></span>`;
     }
     cells += '</div>';
@@ -133,7 +240,7 @@ function detail(c: CacheState, set: number, way: number): string {
     ? [['set / way', `${set} / ${way}`], ['physical address', hex(l.pa)], ['tag', hex(Math.floor(l.pa / (c.line * c.sets)))], ['ASID', `${l.asid} (${asidName(l.asid)})`], ['enc', String(l.enc)], ['dirty', l.dirty ? 'yes' : 'no'], ['LRU age', l.age === undefined ? '-' : `${l.age} (0 = most recent)`], ['changed', changed ? 'since the previous stop' : 'no']]
     : [['set / way', `${set} / ${way}`], ['valid', 'no'], ['changed', changed ? 'since the previous stop' : 'no']];
   return `<h3>Selected line</h3><dl>${rows.map(([k, v]) => `<dt>${k}</dt><dd>${esc(v)}</dd>`).join('')}</dl>
-    <div class="keys">Arrow keys move, Home/End: first/last way, PageUp/PageDown: 16 sets. Changed lines have an outline; dirty lines a corner mark.</div>`;
+    <div class="keys">Arrow keys move, Home/End: first/last way, PageUp/PageDown: 16 sets. Changed lines have an outline; dirty lines a corner mark; the line of a marked address a dashed frame.</div>`;
 }
 
 function statsTable(c: CacheState): string {
@@ -192,7 +299,12 @@ function wireGrid(c: CacheState): void {
   });
 }
 
-window.addEventListener('message', (e: MessageEvent<ToWebview>) => show(e.data));
-// After a reload: what was shown last, until the extension answers 'ready' with the current state.
-if (persisted.last) show(persisted.last);
+window.addEventListener('message', (e: MessageEvent<unknown>) => {
+  const m = acceptMessage(e.data, parseToWebview, (error) => console.error(error));
+  if (m) show(m);
+});
+// After a reload: what was shown last, until the extension answers 'ready' with the current state
+// (checked: it may come from an older version of the view).
+const restored = persisted.last && acceptMessage(persisted.last, parseToWebview, (error) => console.error(error));
+if (restored) show(restored);
 vscode.postMessage({ type: 'ready' });

@@ -2,7 +2,9 @@
  * The VMs view and the cache view in a real VS Code: debug examples/minivisor with "caches": true
  * (its launch.json), stop in guest b, check the VMs view, open the cache view and check the grid
  * (lines of more than one ASID, coloured), the legend and the per-ASID statistics table; step and see
- * the view refresh. Screenshots in test/ui/output/.
+ * the view refresh and the plot of hits and misses per ASID appear (a series per ASID of the LLC, in
+ * the legend's colours), keep it across a webview reload, and mark the cache lines of pc from the
+ * Variables view's context menu ("Show Cache Line For Address"). Screenshots in test/ui/output/.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -50,6 +52,8 @@ describe('the cache view on examples/minivisor in code-server', () => {
       const status = view.locator('.status');
       await poll(() => status.innerText()).toMatch(/stop \d+/);
       const firstStop = Number(/stop (\d+)/.exec(await status.innerText())![1]);
+      // One stop seen: no plot yet, and a message that says so.
+      await poll(() => view.locator('.plot .plot-empty').innerText()).toContain('One stop seen so far');
       // The first tab (hart 0's L1I) has lines; the LLC has the host's and both guests' lines.
       for (const asid of [0, 1, 2]) await poll(() => view.locator('.legend').innerText()).toContain(`ASID ${asid}`);
       await view.locator('vscode-tab-header', { hasText: 'LLC' }).click();
@@ -79,6 +83,51 @@ describe('the cache view on examples/minivisor in code-server', () => {
       await poll(async () => Number(/stop (\d+)/.exec(await status.innerText())?.[1] ?? 0)).toBeGreaterThan(firstStop);
       await poll(() => llc.locator('.cell.changed').count()).toBeGreaterThan(0);
       await screenshot(page, 'cache-2-after-step');
+
+      // Two stops: the plot (LLC, running totals) has a hits and a misses chart, each with a series
+      // per ASID of the LLC's statistics table, coloured as the grid.
+      const charts = view.locator('.plot svg.chart');
+      await poll(() => charts.count()).toBe(2);
+      const llcAsids = async () => (await rows.locator('vscode-table-cell:first-child').allInnerTexts()).map((t) => Number(t.trim())).sort((a, b) => a - b);
+      const seriesAsids = (metric: string) => view.locator(`.plot svg.chart[data-metric="${metric}"] g.series`).evaluateAll((gs) => gs.map((g) => Number((g as unknown as { dataset: { asid: string } }).dataset.asid)));
+      const expected = await llcAsids();
+      expect(expected).toEqual(expect.arrayContaining([0, 1, 2]));
+      expect(await seriesAsids('hits')).toEqual(expected);
+      expect(await seriesAsids('misses')).toEqual(expected);
+      const stroke = await view.locator('.plot svg.chart[data-metric="hits"] g.series.a2 path').evaluate((e) => (globalThis as unknown as { getComputedStyle(x: unknown): { stroke: string } }).getComputedStyle(e).stroke);
+      expect(stroke).toBe(colours[2]);
+      expect(await charts.first().getAttribute('aria-label')).toMatch(/^Hits at LLC per ASID, running totals, stops \d+ to \d+$/);
+      expect(await view.locator('#plot-table tbody tr').count()).toBe(expected.length);
+      // Per level: L1D, what changed since the previous stop.
+      await view.locator('vscode-radio[value="l1d"]').click();
+      await view.locator('vscode-radio[value="delta"]').click();
+      await poll(() => charts.first().getAttribute('aria-label')).toMatch(/^Hits at L1D per ASID, since the previous stop/);
+      await view.locator('section.plot').scrollIntoViewIfNeeded();
+      await screenshot(page, 'cache-2a-plot-after-step');
+
+      // A reload of the webview keeps the plot: the history lives in the extension host.
+      await runCommand(page, 'Developer: Reload Webviews');
+      await poll(() => view.locator('.plot svg.chart').count()).toBe(2);
+      expect(await view.locator('.plot svg.chart').first().getAttribute('aria-label')).toMatch(/at L1D per ASID, since the previous stop/);
+
+      // The Variables view's context menu on pc (a guest's virtual address): its lines are marked.
+      const pc = page.locator('.debug-variables .monaco-list-row[aria-label^="pc, value "]').first();
+      await pc.click({ button: 'right' });
+      // A menu item takes mouse clicks only 100 ms after the menu opened: hover it, then Enter.
+      await page.locator('.context-view .action-label', { hasText: 'Show Cache Line For Address' }).hover();
+      await page.locator('.context-view .action-item.focused', { hasText: 'Show Cache Line For Address' }).waitFor();
+      await page.keyboard.press('Enter');
+      const banner = view.locator('.target-banner');
+      await poll(() => banner.innerText()).toMatch(/phys:0x[0-9a-f]{8} \(pc = va:0:0x[0-9a-f]{8}\): [\s\S]*hart0\.l1i set \d+ way \d+/);
+      await poll(() => view.locator('vscode-tab-panel .cell.target.selected').count()).toBe(1);
+      await screenshot(page, 'cache-2b-pc-line-marked');
+      await view.locator('#clear-target').click();
+      await poll(() => view.locator('.cell.target').count()).toBe(0);
+
+      // The VMs view offers the cache view on its items.
+      await vms.locator('.monaco-list-row', { hasText: 'VMID 2: guest-b' }).click({ button: 'right' });
+      await page.locator('.context-view .action-label', { hasText: 'Open Cache View' }).waitFor();
+      await page.keyboard.press('Escape');
 
       // The session ends: the view goes quiet.
       await page.locator('.debug-toolbar .action-label.codicon-debug-stop').click();
