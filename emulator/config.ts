@@ -22,9 +22,10 @@ export interface MachineConfig {
    */
   caches?: CacheConfigInput;
   /**
-   * Built-in hardware features to attach (BUILTIN_FEATURES; cvm-model 3 and 5): 'memory-encryption'
-   * (AES-128 XEX per ASID, the C-bit) and 'secure-processor' (the PSP-like mailbox; implies
-   * memory-encryption). They need a CryptoProvider (new Machine(config, { crypto })).
+   * Built-in hardware features to attach (BUILTIN_FEATURES; emulator/cvm/README.md): 'memory-encryption'
+   * (AES-128 XEX per ASID, the C-bit), 'secure-processor' (the PSP-like mailbox), 'register-protection'
+   * (SEV-ES-like) and 'integrity' (SEV-SNP-like RMP); each implies the ones before it. They need a
+   * CryptoProvider (new Machine(config, { crypto })).
    */
   features?: string[];
   /** Seed for keys and tweak constants (cvm-model 3.3), uint32. Absent: a fresh random seed (machine.seed tells which). */
@@ -32,7 +33,7 @@ export interface MachineConfig {
 }
 
 /** Names of the built-in features a configuration may list. */
-export const BUILTIN_FEATURES = ['memory-encryption', 'secure-processor'] as const;
+export const BUILTIN_FEATURES = ['memory-encryption', 'secure-processor', 'register-protection', 'integrity'] as const;
 
 export const DEFAULT_CONFIG: MachineConfig = {
   harts: 1,

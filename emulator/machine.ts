@@ -43,6 +43,8 @@ import type { Feature } from './features/types';
 import type { CryptoProvider } from './cvm/crypto';
 import { MemoryEncryption } from './cvm/mee';
 import { SecureProcessor } from './cvm/sp';
+import { RegisterProtection } from './cvm/es';
+import { Integrity } from './cvm/rmp';
 
 /**
  * Why run() or step() returned.
@@ -123,6 +125,9 @@ export class Machine {
   readonly mee: MemoryEncryption | undefined;
   /** The secure processor when config.features has it (cvm-model 5; MMIO at SP_BASE). */
   readonly sp: SecureProcessor | undefined;
+  /** Register protection and integrity when config.features has them (cvm-model 6). */
+  readonly es: RegisterProtection | undefined;
+  readonly rmp: Integrity | undefined;
   /** The seed keys and tweaks derive from (config.seed, or the random one chosen); undefined without cvm features. */
   readonly seed: number | undefined;
   /** UART/HTIF output sink. */
@@ -168,6 +173,7 @@ export class Machine {
       breakpoints: null,
       watch: null,
       trapCatch: null,
+      cvm: null,
     };
     this.harts = Array.from({ length: config.harts }, (_, i) => new Hart(i, env));
     this.quantumLeft = config.quantum;
@@ -215,10 +221,16 @@ export class Machine {
       this.seed = seed;
       this.mee = new MemoryEncryption({ seed, crypto });
       this.addFeature(this.mee);
-      if (features.includes('secure-processor')) {
-        this.sp = new SecureProcessor({ mee: this.mee, crypto, seed });
-        this.attach(this.sp);
-        this.addFeature(this.sp);
+      // Each level implies the ones below it (emulator/cvm/README.md).
+      const rmp = features.includes('integrity');
+      const es = rmp || features.includes('register-protection');
+      if (es || features.includes('secure-processor')) {
+        const sp = new SecureProcessor({ mee: this.mee, crypto, seed });
+        this.sp = sp;
+        this.attach(sp);
+        this.addFeature(sp);
+        if (es) this.addFeature(this.es = new RegisterProtection(sp));
+        if (rmp) this.addFeature(this.rmp = new Integrity(sp, this.ram));
       }
     }
   }

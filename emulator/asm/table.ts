@@ -208,6 +208,10 @@ I('rdcycleh', 'd', m('csrrs') | (0xc80 << 20));
 I('rdinstreth', 'd', m('csrrs') | (0xc82 << 20));
 I('rdtimeh', 'd', m('csrrs') | (0xc81 << 20));
 I('ecall', '', 'ecall');
+// vmscope's confidential-VM instructions (custom-0; emulator/cvm/README.md): no .option arch needed.
+I('rmpupdate', 'd,s,t', 'rmpupdate');
+I('pvalidate', 'd,s,t', 'pvalidate');
+I('cinval.all', '', 'cinval.all');
 I('scall', '', 'ecall');
 I('xori', 'd,s,j', 'xori');
 I('xor', 'd,s,j', 'xori');

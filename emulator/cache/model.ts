@@ -10,7 +10,7 @@
  * LLC (an LLC access, write-allocate), a dirty LLC victim is written to memory. Device (non-RAM)
  * addresses are uncacheable. Evictions and write-backs count for the ASID of the line that leaves.
  */
-import type { CacheEvent, Feature, FeatureHost, MemTransaction } from '../features/types';
+import type { CacheEvent, CustomInstruction, Feature, FeatureHost, MemTransaction } from '../features/types';
 import type { CacheConfig } from './config';
 import { CacheLevel, newStats, type CacheStats, type LevelSnapshot, type LineInfo } from './level';
 
@@ -26,6 +26,13 @@ const ACCESS_STORE = 2;
 
 /** Lines per cache listed in viewState() (the rest: lines()). */
 const VIEW_LINES = 256;
+
+/**
+ * Extra cycles (mcycle) of a miss, so that a program can time its accesses as a cache attacker does
+ * (cvm-model 7, emulator/cvm/README.md): an L1 miss costs LATENCY.llc, an LLC miss LATENCY.memory more.
+ * Instruction counts and mtime do not change.
+ */
+export const LATENCY = { llc: 10, memory: 100 } as const;
 
 export class CacheModel implements Feature {
   readonly name = 'caches';
@@ -65,10 +72,10 @@ export class CacheModel implements Feature {
     }
   }
 
-  private event(type: CacheEvent['type'], c: CacheLevel, slot: number): void {
+  private event(type: CacheEvent['type'], c: CacheLevel, slot: number, toMemory = false): void {
     const h = this.host;
     if (h === undefined || !h.wantsCacheEvents) return;
-    h.cacheEvent({ type, cache: c.name, pa: c.slotPa(slot), asid: c.slotAsid(slot), enc: c.slotEnc(slot), dirty: c.isDirty(slot) });
+    h.cacheEvent({ type, cache: c.name, pa: c.slotPa(slot), asid: c.slotAsid(slot), enc: c.slotEnc(slot), dirty: c.isDirty(slot), size: c.line, toMemory });
   }
 
   /**
@@ -79,10 +86,10 @@ export class CacheModel implements Feature {
     const c = kind === ACCESS_FETCH ? this.l1i[hart]! : this.l1d[hart]!;
     const first = c.lineOf(pa);
     const last = c.lineOf(pa + Math.max(size, 1) - 1);
-    for (let line = first; line <= last; line++) this.l1Access(c, line, asid, enc, kind === ACCESS_STORE);
+    for (let line = first; line <= last; line++) this.l1Access(hart, c, line, asid, enc, kind === ACCESS_STORE);
   }
 
-  private l1Access(c: CacheLevel, line: number, asid: number, enc: number, write: boolean): void {
+  private l1Access(hart: number, c: CacheLevel, line: number, asid: number, enc: number, write: boolean): void {
     const st = c.statsFor(asid);
     st.accesses++;
     const hit = c.find(line, asid, enc);
@@ -93,7 +100,8 @@ export class CacheModel implements Feature {
       return;
     }
     st.misses++;
-    this.llcAccess(line * c.line, asid, enc, false);
+    this.host?.addCycles(hart, LATENCY.llc);
+    this.llcAccess(hart, line * c.line, asid, enc, false);
     const slot = c.victim(line);
     if (c.valid(slot)) {
       const vs = c.statsFor(c.slotAsid(slot));
@@ -102,14 +110,14 @@ export class CacheModel implements Feature {
       if (c.isDirty(slot)) {
         vs.writebacks++;
         this.event('writeback', c, slot);
-        this.llcAccess(c.slotPa(slot), c.slotAsid(slot), c.slotEnc(slot), true);
+        this.llcAccess(hart, c.slotPa(slot), c.slotAsid(slot), c.slotEnc(slot), true);
       }
     }
     c.install(slot, line, asid, enc, write);
     this.event('fill', c, slot);
   }
 
-  private llcAccess(pa: number, asid: number, enc: number, write: boolean): void {
+  private llcAccess(hart: number, pa: number, asid: number, enc: number, write: boolean): void {
     const c = this.llc;
     const line = c.lineOf(pa);
     const st = c.statsFor(asid);
@@ -122,6 +130,7 @@ export class CacheModel implements Feature {
       return;
     }
     st.misses++;
+    if (!write) this.host?.addCycles(hart, LATENCY.memory);
     const slot = c.victim(line);
     if (c.valid(slot)) {
       const vs = c.statsFor(c.slotAsid(slot));
@@ -129,7 +138,7 @@ export class CacheModel implements Feature {
       this.event('evict', c, slot);
       if (c.isDirty(slot)) {
         vs.writebacks++;
-        this.event('writeback', c, slot); // to memory (where the encryption engine will sit)
+        this.event('writeback', c, slot, true); // to memory, through the encryption engine
       }
     }
     c.install(slot, line, asid, enc, write);
@@ -155,7 +164,7 @@ export class CacheModel implements Feature {
           st.discards++;
         } else {
           st.writebacks++;
-          this.event('writeback', c, slot);
+          this.event('writeback', c, slot, true);
         }
       }
       if (op === 'clean') {
@@ -171,8 +180,19 @@ export class CacheModel implements Feature {
   /**
    * The implementation-defined HS-mode "invalidate all without write-back" (INVD-like, cvm-model 4.3):
    * every line of every cache is dropped, dirty ones without write-back. The instruction that reaches
-   * it (and its privilege check) comes later. Returns the lines dropped and how many were dirty.
+   * it is cinval.all (above). Returns the lines dropped and how many were dirty.
    */
+  /** cinval.all (emulator/cvm/README.md): HS and M only. */
+  readonly customInstructions: readonly CustomInstruction[] = [{
+    name: 'cinval.all',
+    execute: (h) => {
+      if (h.virt) return 'virtual';
+      if (h.priv < 1) return 'illegal';
+      this.invalidateAll();
+      return 'next';
+    },
+  }];
+
   invalidateAll(): { lines: number; dirty: number } {
     let lines = 0;
     let dirty = 0;

@@ -165,6 +165,13 @@ export const CAUSE_ECALL_VS = 10;
 export const CAUSE_INSN_GUEST_PAGE = 20;
 export const CAUSE_LOAD_GUEST_PAGE = 21;
 export const CAUSE_VIRTUAL_INSN = 22;
+/**
+ * vmscope's confidential-VM exceptions, in the range privileged spec table 3.6 designates for custom
+ * use (emulator/cvm/README.md): #VC, delivered to the guest (register protection), and the integrity
+ * fault of a reverse-map-table check.
+ */
+export const CAUSE_VC = 24;
+export const CAUSE_INTEGRITY = 25;
 export const CAUSE_STORE_GUEST_PAGE = 23;
 /** medeleg writable bits with H (QEMU 7.2 DELEGABLE_EXCPS with the hypervisor causes). */
 export const DELEGABLE_EXCPS_H = 0xf0bfff;

@@ -18,7 +18,7 @@
  * view state shows a fingerprint (SHA-384 of the key, 8 bytes), not the key.
  */
 import type { RamCipher } from '../mem/ram';
-import type { Feature, FeatureHost } from '../features/types';
+import type { CacheEvent, Feature, FeatureHost } from '../features/types';
 import { derive, type CryptoProvider } from './crypto';
 
 const PAGE = 4096;
@@ -33,7 +33,8 @@ export interface MemoryEncryptionView {
   cbit: string;
   cipher: string;
   keys: { asid: number; fingerprint: string; pagesInView: number }[];
-  aes: { pagesDecrypted: number; pagesEncrypted: number };
+  /** Bytes through AES so far (decrypted into views, encrypted back to DRAM). */
+  aes: { bytesDecrypted: number; bytesEncrypted: number };
 }
 
 interface Saved {
@@ -75,14 +76,24 @@ export class MemoryEncryption implements Feature, RamCipher {
     return enc !== 0 && asid > 0 && asid <= MAX_ASID && this.keys[asid] !== undefined ? asid : 0;
   }
 
-  decryptPage(key: number, pa: number, data: Uint8Array): void {
-    this.decrypted++;
+  decrypt(key: number, pa: number, data: Uint8Array): void {
+    this.decrypted += data.length;
     this.xex(this.keys[key]!, pa, data, true);
   }
 
-  encryptPage(key: number, pa: number, data: Uint8Array): void {
-    this.encrypted++;
+  encrypt(key: number, pa: number, data: Uint8Array): void {
+    this.encrypted += data.length;
     this.xex(this.keys[key]!, pa, data, false);
+  }
+
+  /**
+   * With the cache model on, DRAM sees cache lines (3.1): a line written back to memory is encrypted
+   * into DRAM, a dirty line dropped without write-back (cbo.inval, cinval.all) loses its data: the
+   * CPU's view of it goes back to DRAM's.
+   */
+  onCacheEvent(e: CacheEvent): void {
+    if (e.type === 'writeback' && e.toMemory) this.host?.writeBackLine(e.pa, e.size, this.keyFor(e.asid, e.enc));
+    else if (e.type === 'invalidate' && e.dirty) this.host?.revertLine(e.pa, e.size, this.keyFor(e.asid, e.enc));
   }
 
   // --- The secure processor's interface (cvm-model 1.2: only it binds keys).
@@ -153,7 +164,7 @@ export class MemoryEncryption implements Feature, RamCipher {
       cbit: 'bit 33 of the guest-physical address (bit 31 of a VS-stage PTE)',
       cipher: 'AES-128 XEX, T(pa) = xor of t_i for set bits i >= 4',
       keys: this.boundAsids().map((asid) => ({ asid, fingerprint: hex(this.crypto.sha384(this.keys[asid]!).subarray(0, 8)), pagesInView: views.get(asid) ?? 0 })),
-      aes: { pagesDecrypted: this.decrypted, pagesEncrypted: this.encrypted },
+      aes: { bytesDecrypted: this.decrypted, bytesEncrypted: this.encrypted },
     };
   }
 

@@ -10,14 +10,18 @@
  * satp/vsatp ASID.
  */
 import type { Hart } from '../hart/hart';
-import type { CboOp, MemoryObserver } from '../hart/types';
+import type { CboOp, CustomExec, CvmHooks, MemoryObserver } from '../hart/types';
+import { Access } from '../mmu/sv32';
 import type { Bus } from '../mem/bus';
 import type { RamCipher } from '../mem/ram';
-import type { CacheEvent, Feature, FeatureHost, HartView, MemKind, MemTransaction, VmTransition } from './types';
+import type { AccessInfo, CacheEvent, Feature, FeatureHost, HartView, MemKind, MemTransaction, VmGuard, VmTransition } from './types';
 
 const MSTATUS_MPRV = 1 << 17;
 const KIND: readonly MemKind[] = ['fetch', 'load', 'store'];
 const CBO_KIND: Record<CboOp, MemKind> = { clean: 'cbo.clean', flush: 'cbo.flush', inval: 'cbo.inval' };
+
+const ACCESS_KIND = ['fetch', 'load', 'store'] as const;
+const vmidOf = (h: Hart): number => (h.hgatp >>> 22) & 0x7f;
 
 export class FeatureRegistry implements MemoryObserver, FeatureHost {
   private readonly list: Feature[] = [];
@@ -61,6 +65,75 @@ export class FeatureRegistry implements MemoryObserver, FeatureHost {
     if (f.onVmTransition) this.vm.push(f);
     if (f.onCacheEvent) this.cache.push(f);
     f.attach?.(this);
+    if (f.vmGuard || f.checkAccess || f.customInstructions?.length) this.installHooks();
+  }
+
+  /** The hart-side hooks (hart/types.ts CvmHooks) over every feature's vmGuard, checkAccess and custom instructions. */
+  private installHooks(): void {
+    const guards: VmGuard[] = this.list.flatMap((f) => (f.vmGuard ? [f.vmGuard] : []));
+    const checkers = this.list.filter((f) => f.checkAccess !== undefined);
+    const custom = new Map<string, CustomExec>();
+    for (const f of this.list) {
+      for (const ci of f.customInstructions ?? []) custom.set(ci.name, (h, raw) => ci.execute(h, raw));
+    }
+    const info: AccessInfo = { hart: 0, kind: 'load', guest: false, vmid: 0, enc: 0, va: 0, gpa: 0, pa: 0 };
+    const hooks: CvmHooks = {
+      reflect: (h, code) => {
+        for (const g of guards) {
+          const r = g.reflect?.(h, vmidOf(h), code);
+          if (r !== undefined) return r;
+        }
+        return -1;
+      },
+      exited: (h, code, interrupt, pc) => { for (const g of guards) g.exited?.(h, vmidOf(h), code, interrupt, pc); },
+      entering: (h) => {
+        let pc = -1;
+        for (const g of guards) pc = g.entering?.(h, vmidOf(h)) ?? pc;
+        return pc;
+      },
+      check: (h, access, va, pa, guest, enc) => {
+        if (checkers.length === 0) return 0;
+        info.hart = h.id;
+        info.kind = ACCESS_KIND[access === Access.Fetch ? 0 : access === Access.Load ? 1 : 2];
+        info.guest = guest;
+        info.vmid = guest ? vmidOf(h) : 0;
+        info.enc = enc;
+        info.va = va;
+        info.gpa = guest ? h.lastGpa : 0;
+        info.pa = pa;
+        for (const f of checkers) {
+          const c = f.checkAccess!(info);
+          if (c !== 0) return c;
+        }
+        return 0;
+      },
+      custom: (name) => custom.get(name),
+    };
+    for (const h of this.hartList) h.env.cvm = hooks;
+    this.flushTlbs();
+  }
+
+  keyFor(asid: number): number {
+    const c = this.ram.cipher;
+    return asid === 0 || c === undefined ? 0 : c.keyFor(asid, 1);
+  }
+
+  flushTlbs(): void {
+    for (const h of this.hartList) h.flushTlbs();
+  }
+
+  addCycles(hart: number, n: number): void {
+    const h = this.hartList[hart]!;
+    if ((h.mcountinhibit & 1) === 0) h.cycleDelta = (h.cycleDelta + BigInt(n)) & 0xffff_ffff_ffff_ffffn;
+  }
+
+  writeBackLine(pa: number, len: number, key: number): void {
+    this.ram.writeBackLine(pa - this.ram.base, len, key);
+  }
+
+  revertLine(pa: number, len: number, key: number): void {
+    const off = pa - this.ram.base;
+    if (this.ram.revertLine(off, len, key)) this.bus.onRamWrite(off, len); // decoded code there is stale
   }
 
   hart(i: number): HartView {

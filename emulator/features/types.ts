@@ -64,6 +64,10 @@ export interface CacheEvent {
   enc: number;
   /** The line was dirty (evict / invalidate: its data were written back, or lost for invalidate). */
   dirty: boolean;
+  /** Line size in bytes. */
+  size: number;
+  /** writeback: the data go to memory (an LLC victim, cbo.clean/flush), not to the next cache level. */
+  toMemory: boolean;
 }
 
 /**
@@ -94,19 +98,70 @@ export interface HartView {
   readonly x: Int32Array;
 }
 
-/** Result of a custom instruction: retire and go on, or raise an illegal-instruction exception. */
-export type CustomResult = 'next' | 'illegal';
+/**
+ * Result of a custom instruction: retire and go on; raise an illegal-instruction or a
+ * virtual-instruction exception; or 'trap' after hart.translate() recorded an exception.
+ */
+export type CustomResult = 'next' | 'illegal' | 'virtual' | 'trap';
+
+/** What a custom instruction may do to its hart. */
+export interface CustomHart extends HartView {
+  /** Translate `va` as a load of this hart would (both stages when V=1): the system physical address, or -1 after recording the exception (return 'trap'). */
+  translateLoad(va: number): number;
+  /** The guest-physical address of the last V=1 translation (with translateLoad). */
+  readonly lastGpa: number;
+}
 
 /**
- * A custom instruction in the custom-0..3 opcode space (cvm-model 6.2: RMPUPDATE, PVALIDATE). Declared
- * now; the decoder/executor wiring arrives in a later step (see the cache README, hooks).
+ * A custom instruction. vmscope's own (rmpupdate, pvalidate, cinval.all: emulator/cvm/README.md) are
+ * in the opcode table, so the assembler and disassembler know them; a feature implements one by
+ * listing it here under the same name. rd is written through hart.x (never write x0).
  */
 export interface CustomInstruction {
   name: string;
-  /** raw & mask === match selects the instruction. */
-  match: number;
-  mask: number;
-  execute(hart: HartView, raw: number): CustomResult;
+  execute(hart: CustomHart, raw: number): CustomResult;
+}
+
+/** The hart state a VM guard reads and rewrites at VM exits and entries (a Hart is one). */
+export interface GuardedHart extends HartView {
+  pc: number;
+  sepc: number;
+  mepc: number;
+  /** While V=0 the v* fields hold the guest's VS CSRs. */
+  vsstatus: number;
+  vstvec: number;
+  vsscratch: number;
+  vsepc: number;
+  vscause: number;
+  vstval: number;
+  vsatp: number;
+}
+
+/**
+ * Hardware that changes what VM exits and entries do (cvm-model 6.1, register protection). All
+ * methods are called with the guest's VMID (hgatp.VMID).
+ */
+export interface VmGuard {
+  /** An exception `code` from the guest would exit to HS/M: the cause to deliver to the guest instead (vstval = code), or undefined to exit. */
+  reflect?(h: GuardedHart, vmid: number, code: number): number | undefined;
+  /** A trap took the hart out of the guest (V=0 now, handler not yet run); `guestPc` is where the guest was. */
+  exited?(h: GuardedHart, vmid: number, code: number, interrupt: boolean, guestPc: number): void;
+  /** An sret/mret is about to enter the guest (V=0 still): a pc to resume at instead of xepc, or undefined. */
+  entering?(h: GuardedHart, vmid: number): number | undefined;
+}
+
+/** An access after translation and PMP, for checkAccess (the RMP). */
+export interface AccessInfo {
+  hart: number;
+  kind: 'fetch' | 'load' | 'store';
+  /** A guest access (V=1, not HLV/HSV: those are the hypervisor's). */
+  guest: boolean;
+  vmid: number;
+  enc: number;
+  va: number;
+  /** Guest-physical address (C-bit stripped) of a guest access. */
+  gpa: number;
+  pa: number;
 }
 
 /** What the machine gives a feature when it is added. */
@@ -126,6 +181,16 @@ export interface FeatureHost {
   dropKey(key: number): void;
   /** Pages with a decrypted view, by key id. */
   viewCounts(): Map<number, number>;
+  /** Memory key id of private accesses by ASID `asid` (0 when it has no key). */
+  keyFor(asid: number): number;
+  /** Drop every hart's TLB entries (after a change that checkAccess would now answer differently). */
+  flushTlbs(): void;
+  /** Add `n` cycles to hart `hart`'s mcycle (a latency model; nothing while mcountinhibit.CY freezes it). */
+  addCycles(hart: number, n: number): void;
+  /** A cache line under key id `key` reached DRAM: encrypt it there from the CPU's view (mem/ram.ts). */
+  writeBackLine(pa: number, len: number, key: number): void;
+  /** A dirty line under `key` was lost: the CPU's view of it reverts to DRAM's bytes, decrypted. */
+  revertLine(pa: number, len: number, key: number): void;
   /** Raise a cache event (the cache model does; other features receive it through onCacheEvent). */
   cacheEvent(e: CacheEvent): void;
   /** True when some feature listens to cache events (skip building them otherwise). */
@@ -144,8 +209,12 @@ export interface Feature {
   onTranslate?(t: TranslationEvent): void;
   onCacheEvent?(e: CacheEvent): void;
   onVmTransition?(e: VmTransition): void;
-  /** Custom instructions the feature implements (declared; wiring later). */
+  /** Custom instructions the feature implements. */
   readonly customInstructions?: readonly CustomInstruction[];
+  /** Acts at VM exits and entries (register protection). */
+  readonly vmGuard?: VmGuard;
+  /** Checks every access after translation (slow path; RMP): 0 allows it, else the cause to raise (24 #VC, 25 integrity fault, ...). */
+  checkAccess?(a: AccessInfo): number;
   /** State for the debugger's views: JSON-safe (plain objects, arrays, strings, finite numbers, booleans). */
   viewState(): unknown;
   /** State for machine snapshots (machine.snapshot / restore). Values must not be mutated later. */

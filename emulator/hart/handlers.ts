@@ -9,10 +9,11 @@ import { BLK_ALONE, BLK_END } from './codecache';
 import { INT_HANDLERS } from './exec-int';
 import { MEM_HANDLERS } from './exec-mem';
 import { illegal, SYS_HANDLERS } from './exec-sys';
+import { CVM_HANDLERS } from './exec-cvm';
 import type { IsaConfig } from './isa';
 import { DInsn, X_SINK, type Handler } from './types';
 
-const ALL: Record<string, Handler> = { ...INT_HANDLERS, ...MEM_HANDLERS, ...SYS_HANDLERS };
+const ALL: Record<string, Handler> = { ...INT_HANDLERS, ...MEM_HANDLERS, ...SYS_HANDLERS, ...CVM_HANDLERS };
 
 const ENDS = new Set(['jal', 'jalr', 'beq', 'bne', 'blt', 'bge', 'bltu', 'bgeu']);
 
@@ -26,7 +27,7 @@ export interface HandlerTable {
 
 function enabled(ext: string, isa: IsaConfig): boolean {
   switch (ext) {
-    case 'i': case 'priv': case 'none': return true;
+    case 'i': case 'priv': case 'none': case 'xcvm': return true;
     case 'm': return isa.m;
     case 'a': return isa.a;
     case 'zicsr': return isa.zicsr;
@@ -44,7 +45,7 @@ export function buildHandlerTable(isa: IsaConfig): HandlerTable {
     const fn = ALL[o.name];
     handlers[op] = fn !== undefined && enabled(o.ext, isa) ? fn : illegal;
     if (ENDS.has(o.name)) flags[op] = BLK_END;
-    else if (o.ext === 'zicsr' || o.ext === 'priv' || o.ext === 'zicbom' || o.ext === 'h' || o.ext === 'zifencei'
+    else if (o.ext === 'zicsr' || o.ext === 'priv' || o.ext === 'zicbom' || o.ext === 'h' || o.ext === 'zifencei' || o.ext === 'xcvm'
       || o.name === 'ecall' || o.name === 'ebreak') flags[op] = BLK_ALONE;
   });
   const makeInsn = (raw: number): DInsn => {

@@ -22,6 +22,8 @@ import {
 import type { Bus } from '../mem/bus';
 import { Pmp } from '../mmu/pmp';
 import { TlbSet } from '../mmu/tlb';
+import { Access } from '../mmu/sv32';
+import { xlate } from './memory';
 import { NO_CODE, type Block, type CodePage } from './codecache';
 import type { WatchHit } from '../debug/watch';
 import type { HartEnv } from './types';
@@ -382,6 +384,22 @@ export class Hart {
   }
 
   /** Flush every TLB set (PMP, mstatus/vsstatus translation bits, debugger changes). */
+  /**
+   * Translate `va` as this hart's load would (custom instructions, features/types.ts CustomHart): pa,
+   * or -1 with the exception recorded. Access checks (the RMP) are not applied: PVALIDATE translates
+   * pages the RMP would refuse, that being its purpose.
+   */
+  translateLoad(va: number): number {
+    const env = this.env as { cvm: HartEnv['cvm'] };
+    const cvm = env.cvm;
+    env.cvm = null;
+    try {
+      return xlate(this, va, 1, Access.Load);
+    } finally {
+      env.cvm = cvm;
+    }
+  }
+
   flushTlbs(): void {
     this.tlbEpoch++;
     // The current sets now; the others when next selected (tlbFor compares epochs).

@@ -8,7 +8,7 @@
  * Misaligned plain loads/stores are performed (QEMU 7.2 does not trap on them); an access crossing a
  * page is split, and a store checks both pages before writing anything.
  */
-import { Cause, CAUSE_INSN_GUEST_PAGE, CAUSE_LOAD_GUEST_PAGE, CAUSE_STORE_GUEST_PAGE } from '../csr/bits';
+import { Cause, CAUSE_INSN_GUEST_PAGE, CAUSE_INTEGRITY, CAUSE_LOAD_GUEST_PAGE, CAUSE_STORE_GUEST_PAGE, CAUSE_VC } from '../csr/bits';
 import { PMP_R, PMP_W, PMP_X } from '../mmu/pmp';
 import { Access, translate, XLATE_PAGE_FAULT } from '../mmu/sv32';
 import { TLB_MASK } from '../mmu/tlb';
@@ -65,6 +65,19 @@ export function xlate(h: Hart, va: number, size: number, access: Access, quiet =
     h.raise(ACCESS_CAUSE[access]!, va);
     h.trapGva = virt;
     return -1;
+  }
+  const cvm = h.env.cvm;
+  if (cvm !== null) {
+    const c = cvm.check(h, access, va >>> 0, pa, virt && h.hyperAccess === 0, h.accessEnc);
+    if (c !== 0) {
+      // #VC for the guest carries the reason (integrity) in vstval; an integrity fault the address.
+      h.raise(c, c === CAUSE_VC ? CAUSE_INTEGRITY : va);
+      if (virt) {
+        h.trapGpa = Math.floor(h.lastGpa / 4);
+        h.trapGva = true;
+      }
+      return -1;
+    }
   }
   if (h.trigData !== null && access !== Access.Fetch) {
     const kinds = h.rmw ? TRIG_LOAD | TRIG_STORE : access === Access.Load ? TRIG_LOAD : TRIG_STORE;

@@ -13,6 +13,7 @@ import {
   CAUSE_INSN_GUEST_PAGE,
   CAUSE_LOAD_GUEST_PAGE,
   CAUSE_STORE_GUEST_PAGE,
+  CAUSE_VC,
   CAUSE_VIRTUAL_INSN,
   HSTATUS_GVA,
   HSTATUS_SPV,
@@ -76,10 +77,26 @@ export function takeTrap(h: Hart, code: number, interrupt: boolean, tval: number
   const gpa = interrupt ? 0 : h.trapGpa;
   const virt = h.virt;
   const priv = h.priv;
-  if (priv <= Priv.S && ((deleg >>> code) & 1) !== 0) {
+  // Confidential-VM hardware (emulator/cvm/README.md): a #VC goes to the guest itself, and register
+  // protection reflects other exceptions into the guest as #VC (vstval = the cause) instead of exiting.
+  let toGuest = false;
+  const cvm = h.env.cvm;
+  if (virt && !interrupt && cvm !== null) {
+    if (code === CAUSE_VC) {
+      toGuest = true;
+    } else {
+      const r = cvm.reflect(h, code);
+      if (r >= 0) {
+        toGuest = true;
+        c = r;
+        tval = code;
+      }
+    }
+  }
+  if (priv <= Priv.S && (toGuest || ((deleg >>> code) & 1) !== 0)) {
     if (h.hasH) {
       const hdeleg = interrupt ? h.hideleg : h.hedeleg;
-      if (virt && ((hdeleg >>> code) & 1) !== 0) {
+      if (toGuest || (virt && ((hdeleg >>> code) & 1) !== 0)) {
         if (interrupt && (code === IRQ_VSSI || code === IRQ_VSTI || code === IRQ_VSEI)) c = code - 1;
       } else {
         let hs = h.hstatus & ~(HSTATUS_SPV | HSTATUS_GVA);
@@ -119,6 +136,7 @@ export function takeTrap(h: Hart, code: number, interrupt: boolean, tval: number
     h.setPriv(Priv.M);
   }
   h.wfi = false;
+  if (virt && !h.virt && cvm !== null) cvm.exited(h, c, interrupt, pc);
   const obs = h.env.observer;
   if (obs?.mode !== undefined) obs.mode(h.id, priv, virt, h.priv, h.virt, h.pc, ((interrupt ? 0x80000000 : 0) + c) >>> 0);
   const f = h.env.trapCatch;
@@ -187,7 +205,9 @@ export function mret(h: Hart, raw: number): number {
   h.pc = (h.mepc & epcMask(h)) >>> 0;
   const fromPriv = h.priv;
   const fromVirt = h.virt;
+  const resume = virt && h.env.cvm !== null ? h.env.cvm.entering(h) : -1;
   h.setMode(prev, virt);
+  if (resume >= 0) h.pc = resume;
   const obs = h.env.observer;
   if (obs?.mode !== undefined) obs.mode(h.id, fromPriv, fromVirt, prev, virt, h.pc, undefined);
   return R_JUMP;
@@ -219,7 +239,9 @@ export function sret(h: Hart, raw: number): number {
   }
   const fromPriv = h.priv;
   const fromVirt = h.virt;
+  const resume = virt && !fromVirt && h.env.cvm !== null ? h.env.cvm.entering(h) : -1;
   h.setMode(prev, virt);
+  if (resume >= 0) h.pc = resume;
   const obs = h.env.observer;
   if (obs?.mode !== undefined) obs.mode(h.id, fromPriv, fromVirt, prev, virt, h.pc, undefined);
   return R_JUMP;

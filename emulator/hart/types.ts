@@ -89,4 +89,26 @@ export interface HartEnv {
   watch: Watchpoints | null;
   /** Trap catch filter, null when none (then trap entry pays one null test). */
   trapCatch: TrapFilter | null;
+  /** Confidential-VM hardware that acts on traps, xRETs and accesses (emulator/cvm), null when none. */
+  cvm: CvmHooks | null;
 }
+
+/**
+ * What confidential-VM features do to the hart (composed by features/registry.ts from the attached
+ * features' vmGuard, checkAccess and customInstructions; emulator/cvm/README.md).
+ */
+export interface CvmHooks {
+  /** An exception from V=1 would leave the guest: the cause to deliver to VS instead (vstval = code), or -1. */
+  reflect(h: Hart, code: number): number;
+  /** A trap took the hart out of V=1 (now V=0); `guestPc` is where the guest was. */
+  exited(h: Hart, code: number, interrupt: boolean, guestPc: number): void;
+  /** An xRET is about to enter V=1 (still V=0): a pc to resume the guest at instead of xepc, or -1. */
+  entering(h: Hart): number;
+  /** After translation and PMP: 0 to allow the access, else the exception cause to raise. */
+  check(h: Hart, access: Access, va: number, pa: number, virt: boolean, enc: number): number;
+  /** The implementation of custom instruction `name`, if a feature has it. */
+  custom(name: string): CustomExec | undefined;
+}
+
+/** A custom instruction's execution: 'trap' when an exception was recorded in h (h.raise or a translation). */
+export type CustomExec = (h: Hart, raw: number) => 'next' | 'illegal' | 'virtual' | 'trap';

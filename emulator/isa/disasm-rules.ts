@@ -134,6 +134,10 @@ export const RULES32: Readonly<Record<string, readonly Rule[]>> = {
   ...Object.fromEntries(['hlv.b', 'hlv.bu', 'hlv.h', 'hlv.hu', 'hlvx.hu', 'hlv.w', 'hlvx.wu']
     .map((n) => [n, plain(n, 'd,(s)')])),
   ...Object.fromEntries(['hsv.b', 'hsv.h', 'hsv.w'].map((n) => [n, plain(n, 't,(s)')])),
+  // vmscope's confidential-VM instructions (emulator/cvm/README.md).
+  rmpupdate: plain('rmpupdate', 'd,s,t'),
+  pvalidate: plain('pvalidate', 'd,s,t'),
+  'cinval.all': plain('cinval.all', ''),
 };
 
 /** Compressed instructions, by compressed mnemonic (operands are the expanded instruction's fields). */

@@ -29,6 +29,8 @@ export interface DisasmContext {
   priv?: PrivSpec;
   /** Overrides how an address operand or annotation is printed (default: hex, then ` <symbolize()>`). */
   formatAddress?: (addr: number) => string;
+  /** Print only what GNU objdump knows: vmscope's custom-0 instructions (ext 'xcvm') as .4byte. */
+  gnuOnly?: boolean;
 }
 
 export function newContext(opts: Partial<DisasmContext> = {}): DisasmContext {
@@ -67,6 +69,7 @@ export function disassembleIn(insn: Insn, pc: number, ctx: DisasmContext): strin
 }
 
 function enabled(insn: Insn, ctx: DisasmContext): boolean {
+  if (insn.len === 4 && OPCODES[insn.op]!.ext === 'xcvm') return ctx.gnuOnly !== true;
   if (!ctx.exts) return true;
   if (insn.len === 2) return ctx.exts.has('c');
   const ext = OPCODES[insn.op]!.ext;

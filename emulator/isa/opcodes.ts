@@ -26,8 +26,11 @@ export type Format =
   | 'R' | 'I' | 'shift' | 'S' | 'B' | 'U' | 'J' | 'fence' | 'csr' | 'csri'
   | 'amo' | 'lr' | 'rs1rs2' | 'rs1' | 'hlv' | 'hsv' | 'none';
 
-/** Extension tag: 'i','m','a','zicsr','zifencei','zicbom','priv','h' (and 'c' in the RVC table). */
-export type Ext = 'i' | 'm' | 'a' | 'zicsr' | 'zifencei' | 'zicbom' | 'priv' | 'h' | 'c' | 'none';
+/**
+ * Extension tag: 'i','m','a','zicsr','zifencei','zicbom','priv','h' (and 'c' in the RVC table);
+ * 'xcvm' for vmscope's confidential-VM instructions in the custom-0 space (emulator/cvm/README.md).
+ */
+export type Ext = 'i' | 'm' | 'a' | 'zicsr' | 'zifencei' | 'zicbom' | 'priv' | 'h' | 'c' | 'xcvm' | 'none';
 
 export interface OpcodeEntry {
   readonly name: string;
@@ -161,6 +164,12 @@ export const OPCODES: readonly OpcodeEntry[] = [
   e('hsv.b', 0x62004073, FENCE_RS, 'hsv', 'h'),
   e('hsv.h', 0x66004073, FENCE_RS, 'hsv', 'h'),
   e('hsv.w', 0x6a004073, FENCE_RS, 'hsv', 'h'),
+
+  // vmscope's confidential-VM instructions: custom-0 (opcode 0x0b, unprivileged spec table 34.1),
+  // R-type with funct3 = 0, funct7 selecting (emulator/cvm/README.md, cvm-model 4.3 and 6.2).
+  e('rmpupdate', 0x0000000b, F7, 'R', 'xcvm'),
+  e('pvalidate', 0x0200000b, F7, 'R', 'xcvm'),
+  e('cinval.all', 0x0400000b, SYS, 'none', 'xcvm'),
 ];
 
 const byName = new Map<string, number>(OPCODES.map((o, i) => [o.name, i]));

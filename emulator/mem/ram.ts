@@ -35,10 +35,10 @@ export interface RamSnapshot {
 export interface RamCipher {
   /** Key id for an access by encryption identity `asid` with C-bit `enc` (cvm-model 1.1, 2.4); 0 = none. */
   keyFor(asid: number, enc: number): number;
-  /** Decrypt one page of DRAM bytes (a copy, in place) as stored at system physical `pa` under key `key`. */
-  decryptPage(key: number, pa: number, data: Uint8Array): void;
-  /** Encrypt one page of plaintext (in place) for system physical `pa` under key `key`. */
-  encryptPage(key: number, pa: number, data: Uint8Array): void;
+  /** Decrypt whole 16-byte blocks of DRAM bytes (a copy, in place) as stored at system physical `pa` under key `key`. */
+  decrypt(key: number, pa: number, data: Uint8Array): void;
+  /** Encrypt whole 16-byte blocks of plaintext (in place) for system physical `pa` under key `key`. */
+  encrypt(key: number, pa: number, data: Uint8Array): void;
 }
 
 export class Ram {
@@ -106,7 +106,7 @@ export class Ram {
       const v = this.views[page]!;
       if (this.viewDirty[page] !== 0) {
         const data = new Uint8Array(v.buffer.slice(0));
-        c.encryptPage(cur, pa, data);
+        c.encrypt(cur, pa, data);
         new Uint8Array(this.pageForWrite(page).buffer).set(data);
       }
       this.views[page] = undefined;
@@ -115,7 +115,7 @@ export class Ram {
     if (key !== 0) {
       const raw = this.pageForRead(page);
       const data = new Uint8Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + PAGE_SIZE));
-      c.decryptPage(key, pa, data);
+      c.decrypt(key, pa, data);
       this.views[page] = new DataView(data.buffer);
     }
     this.owner[page] = key;
@@ -129,9 +129,9 @@ export class Ram {
     const data = new Uint8Array(v.buffer.slice(v.byteOffset, v.byteOffset + PAGE_SIZE));
     if (cur === key) return data;
     const pa = this.base + page * PAGE_SIZE;
-    if (cur !== 0 && this.viewDirty[page] !== 0) this.cipher!.encryptPage(cur, pa, data);
+    if (cur !== 0 && this.viewDirty[page] !== 0) this.cipher!.encrypt(cur, pa, data);
     else if (cur !== 0) data.set(new Uint8Array(this.pageForRead(page).buffer, 0, PAGE_SIZE));
-    if (key !== 0) this.cipher!.decryptPage(key, pa, data);
+    if (key !== 0) this.cipher!.decrypt(key, pa, data);
     return data;
   }
 
@@ -142,10 +142,40 @@ export class Ram {
     for (let p = 0; p < this.pageCount; p++) {
       if (this.viewDirty[p] === 0) continue;
       const data = new Uint8Array(this.views[p]!.buffer.slice(0));
-      c.encryptPage(this.owner[p]!, this.base + p * PAGE_SIZE, data);
+      c.encrypt(this.owner[p]!, this.base + p * PAGE_SIZE, data);
       new Uint8Array(this.pageForWrite(p).buffer).set(data);
       this.viewDirty[p] = 0;
     }
+  }
+
+  /**
+   * A cache line of the page's view under `key` reached DRAM (an LLC write-back, cvm-model 3.1):
+   * encrypt those bytes of the view into DRAM, keeping the view. Nothing when the page has no view
+   * under `key` (its bytes went to DRAM when the view was dropped). `off`, `len`: 16-byte aligned.
+   */
+  writeBackLine(off: number, len: number, key: number): void {
+    const page = off >>> PAGE_SHIFT;
+    if (key === 0 || this.owner[page] !== key) return;
+    const inPage = off & PAGE_MASK;
+    const v = this.views[page]!;
+    const data = new Uint8Array(v.buffer.slice(inPage, inPage + len));
+    this.cipher!.encrypt(key, this.base + off, data);
+    new Uint8Array(this.pageForWrite(page).buffer, inPage, len).set(data);
+  }
+
+  /**
+   * A dirty cache line under `key` was dropped without write-back (cbo.inval, cinval.all): the view's
+   * bytes go back to what DRAM holds, decrypted. Returns whether anything changed.
+   */
+  revertLine(off: number, len: number, key: number): boolean {
+    const page = off >>> PAGE_SHIFT;
+    if (key === 0 || this.owner[page] !== key) return false;
+    const inPage = off & PAGE_MASK;
+    const raw = this.pageForRead(page);
+    const data = new Uint8Array(raw.buffer.slice(raw.byteOffset + inPage, raw.byteOffset + inPage + len));
+    this.cipher!.decrypt(key, this.base + off, data);
+    new Uint8Array(this.views[page]!.buffer, inPage, len).set(data);
+    return true;
   }
 
   /** Write back and drop every view under `key` (before the key it names changes or goes). */

@@ -14,7 +14,7 @@ describe('vmscope run: usage errors exit 64 with one line that says what to do',
     [['run', HELLO, '--isa', 'rv64gc'], /RV32 only/],
     [['run', HELLO, '--frobnicate'], /unknown option --frobnicate/],
     [['launch', HELLO], /unknown command 'launch'/],
-    [['run', HELLO, '--features', 'sev'], /--features\[0\]: must be one of memory-encryption, secure-processor, got "sev"/],
+    [['run', HELLO, '--features', 'sev'], /--features\[0\]: must be one of memory-encryption, secure-processor, register-protection, integrity, got "sev"/],
     [['run', HELLO, '--seed', '-1'], /--seed wants a whole number/],
     [['run', HELLO, '--reports', 'x'], /--reports needs the secure processor: add --features secure-processor/],
   ])('%j', (args, message) => {
@@ -138,9 +138,9 @@ describe('vmscope run --features', () => {
     const r = vmscope(['run', HELLO, '--features', 'memory-encryption', '--seed', '42', '--stats']);
     expect(r.code).toBe(plain.code);
     expect(r.stdout.toString()).toBe(plain.stdout.toString());
-    const stats = JSON.parse(r.stderr.trim().split('\n').pop()!) as { seed: number; memoryEncryption: { keys: unknown[]; aes: { pagesDecrypted: number } } };
+    const stats = JSON.parse(r.stderr.trim().split('\n').pop()!) as { seed: number; memoryEncryption: { keys: unknown[]; aes: { bytesDecrypted: number } } };
     expect(stats.seed).toBe(42);
     expect(stats.memoryEncryption.keys).toEqual([]); // no guest has a key: nothing is encrypted
-    expect(stats.memoryEncryption.aes.pagesDecrypted).toBe(0);
+    expect(stats.memoryEncryption.aes.bytesDecrypted).toBe(0);
   });
 });

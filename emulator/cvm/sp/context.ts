@@ -32,6 +32,28 @@ export interface Guest {
   digest: Uint8Array;
   readonly hostData: Uint8Array;
   reports: number;
+  /** Pages given to LAUNCH_UPDATE_DATA / _VMSA (4 KiB system pages, with their GPAs), in order. */
+  pages: LaunchedPage[];
+  /** System physical address of the VM save area (LAUNCH_UPDATE_VMSA), or null (cvm-model 6.1). */
+  vmsa: number | null;
+}
+
+/** A page of the launch image: system physical and guest-physical page addresses. */
+export interface LaunchedPage {
+  pa: number;
+  gpa: number;
+  vmsa: boolean;
+}
+
+/**
+ * The protection features that act on guests the secure processor launched (emulator/cvm/es.ts,
+ * rmp.ts): they learn of activations to set up per-ASID state (the RMP assigns launch pages).
+ */
+export interface GuestListener {
+  /** Guest `g` got its ASID (ACTIVATE), or got launch pages while it had one. */
+  activated?(g: Guest): void;
+  /** Guest `g` was decommissioned (its ASID is already unbound). */
+  decommissioned?(g: Guest): void;
 }
 
 /** A signed report as produced (the hypervisor got a copy at the buffer address). */
@@ -55,6 +77,9 @@ export class SpContext {
   readonly reports: ProducedReport[] = [];
   nextHandle = 1;
   launches = 0;
+  /** Policy bits beyond encryption that this machine's hardware provides (ES, SNP); others fail LAUNCH_START. */
+  supportedPolicy = 0;
+  readonly listeners: GuestListener[] = [];
   private chipCache: Chip | undefined;
 
   constructor(readonly mem: SpMemory, readonly crypto: CryptoProvider, readonly seed: number) {}
@@ -71,6 +96,11 @@ export class SpContext {
   liveGuest(handle: number): Guest | undefined {
     const g = this.guests.get(handle);
     return g === undefined || g.state === GuestState.DECOMMISSIONED ? undefined : g;
+  }
+
+  /** Tell the protection features about guest `g` (after ACTIVATE, a launch update or DECOMMISSION). */
+  notify(kind: 'activated' | 'decommissioned', g: Guest): void {
+    for (const l of this.listeners) l[kind]?.(g);
   }
 
   /** The guest an ASID's key belongs to. */

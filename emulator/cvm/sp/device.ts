@@ -10,7 +10,7 @@ import type { AccessCheck, Device } from '../../devices/device';
 import type { Feature } from '../../features/types';
 import type { CryptoProvider } from '../crypto';
 import { commandName, runCommand } from './commands';
-import { SpContext, type ProducedReport, type SpMemory } from './context';
+import { SpContext, type Guest, type GuestListener, type ProducedReport, type SpMemory } from './context';
 import { CMDRESP_DONE, decodePolicy, guestStateName, SP_BASE, SP_MAGIC, SP_REG, SP_SIZE, SP_VERSION, statusName } from './protocol';
 import { fromHex, guestFromSave, readState, saveGuest, saveReport, toHex, type SpState } from './state';
 
@@ -35,6 +35,8 @@ export class SecureProcessor implements Device, AccessCheck, Feature {
   private lastCmd = 0;
   private lastStatus = 0;
   private counts: Record<string, number> = {};
+  /** Called after every command with its id and status (the debugger's "secure-processor command" stop). */
+  onCommand?: (id: number, status: number) => void;
 
   constructor(opts: SecureProcessorOptions) {
     this.ctx = new SpContext(opts.mee, opts.crypto, opts.seed);
@@ -71,12 +73,24 @@ export class SecureProcessor implements Device, AccessCheck, Feature {
     this.done = true;
     const name = commandName(id);
     this.counts[name] = (this.counts[name] ?? 0) + 1;
+    this.onCommand?.(id, status);
     return status;
   }
 
   /** Every report produced so far, oldest first (the bytes the hypervisor received). */
   reports(): readonly ProducedReport[] {
     return this.ctx.reports;
+  }
+
+  /** The live guest whose key is bound to `asid` (the protection features ask: cvm-model 6). */
+  guestByAsid(asid: number): Readonly<Guest> | undefined {
+    return this.ctx.asidOwner(asid);
+  }
+
+  /** A protection feature (register protection, integrity) joins: its policy bits become launchable. */
+  addProtection(policyBits: number, listener: GuestListener): void {
+    this.ctx.supportedPolicy |= policyBits;
+    this.ctx.listeners.push(listener);
   }
 
   /** The chip's ECDSA P-384 public key (SPKI PEM) that verifies this machine's reports. */

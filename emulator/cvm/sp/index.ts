@@ -1,6 +1,6 @@
 /** The secure processor (cvm-model section 5): device, protocol constants, report layout, launch digest. */
 export { SecureProcessor, type SecureProcessorOptions } from './device';
-export type { ProducedReport, SpMemory } from './context';
+export type { Guest, GuestListener, LaunchedPage, ProducedReport, SpMemory } from './context';
 export {
   ASID_MAX, ASID_MIN, CMDRESP_DONE, decodePolicy, GuestState, guestStateName, POLICY_ES, POLICY_NODBG, POLICY_SNP,
   SP_BASE, SP_MAGIC, SP_REG, SP_SIZE, SP_VERSION, SpCmd, SpStatus, statusName,

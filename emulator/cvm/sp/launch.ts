@@ -6,11 +6,12 @@
  */
 import { CmdBuffer, LaunchMeasureBuf, LaunchStartBuf, LaunchUpdateBuf } from './buffers';
 import type { Guest, SpContext } from './context';
-import { DIGEST_SIZE, initialDigest, measureRange } from './digest';
+import { DIGEST_SIZE, initialDigest, measureRange, PAGE_TYPE_VMSA } from './digest';
 import { vekFor } from './identity';
-import { GuestState, SpStatus } from './protocol';
+import { GuestState, POLICY_ES, POLICY_SNP, SpStatus } from './protocol';
 
 const HOST_DATA_SIZE = 32;
+const PAGE = 4096;
 /** Guest-physical addresses are 34 bits (cvm-model 2.1: the C-bit, bit 33 of the GPA, is stripped). */
 const GPA_LIMIT = 2 ** 34;
 
@@ -22,12 +23,15 @@ export function launchStart(ctx: SpContext, buf: CmdBuffer): number {
   if (buf.u64(B.dhCertAddress) !== 0 || buf.u32(B.dhCertLen) !== 0 || buf.u64(B.sessionAddress) !== 0 || buf.u32(B.sessionLen) !== 0) {
     return SpStatus.INVALID_PARAM;
   }
+  // A protection level this machine's hardware lacks (emulator/cvm/README.md): the policy cannot be met.
+  const policy = buf.u32(B.policy);
+  if ((policy & (POLICY_ES | POLICY_SNP) & ~ctx.supportedPolicy) !== 0) return SpStatus.UNSUPPORTED;
   const handle = ctx.nextHandle++;
   const launchIndex = ctx.launches++;
   const guest: Guest = {
-    handle, launchIndex, state: GuestState.LAUNCHING, policy: buf.u32(B.policy), asid: null,
+    handle, launchIndex, state: GuestState.LAUNCHING, policy, asid: null,
     vek: vekFor(ctx.crypto, ctx.seed, handle, launchIndex), digest: initialDigest(),
-    hostData: buf.bytesAt(B.hostData, HOST_DATA_SIZE), reports: 0,
+    hostData: buf.bytesAt(B.hostData, HOST_DATA_SIZE), reports: 0, pages: [], vmsa: null,
   };
   ctx.guests.set(handle, guest);
   buf.setU32(B.handle, handle);
@@ -45,6 +49,13 @@ export function launchUpdate(pageType: number) {
     const plain = ctx.mem.readDram(pa, len);
     g.digest = measureRange(ctx.crypto, g.digest, plain, pageType, gpa);
     ctx.mem.encryptWith(pa, plain, g.vek);
+    const vmsa = pageType === PAGE_TYPE_VMSA;
+    if (vmsa) g.vmsa = pa - (pa % PAGE);
+    for (let off = 0; off < len; off += PAGE) {
+      const p = pa + off - ((pa + off) % PAGE);
+      if (!g.pages.some((x) => x.pa === p)) g.pages.push({ pa: p, gpa: gpa + off - ((gpa + off) % PAGE), vmsa });
+    }
+    if (g.asid !== null) ctx.notify('activated', g);
     return SpStatus.SUCCESS;
   };
 }

@@ -16,6 +16,7 @@ export function activate(ctx: SpContext, buf: CmdBuffer, g: Guest): number {
   if (ctx.asidOwner(asid) !== undefined || ctx.mem.keyBound(asid)) return SpStatus.ASID_OWNED;
   ctx.mem.bindKey(asid, g.vek);
   g.asid = asid;
+  ctx.notify('activated', g);
   return SpStatus.SUCCESS;
 }
 
@@ -27,9 +28,10 @@ export function deactivate(ctx: SpContext, _buf: CmdBuffer, g: Guest): number {
 }
 
 /** Refused while the key is still bound (SEV_RET_ACTIVE), as the SEV API requires DEACTIVATE first. */
-export function decommission(_ctx: SpContext, _buf: CmdBuffer, g: Guest): number {
+export function decommission(ctx: SpContext, _buf: CmdBuffer, g: Guest): number {
   if (g.asid !== null) return SpStatus.ACTIVE;
   g.state = GuestState.DECOMMISSIONED;
+  ctx.notify('decommissioned', g);
   return SpStatus.SUCCESS;
 }
 

@@ -3,7 +3,7 @@
  * on restore so that a corrupt snapshot fails with a message naming the field.
  */
 import { DeviceStateError, StateReader } from '../../devices/state';
-import type { Guest, ProducedReport } from './context';
+import type { Guest, LaunchedPage, ProducedReport } from './context';
 import { GuestState } from './protocol';
 
 export interface SpRegisters {
@@ -25,6 +25,7 @@ export interface SpState extends SpRegisters {
 interface GuestSave {
   handle: number; launchIndex: number; state: number; policy: number; asid: number | null;
   vek: string; digest: string; hostData: string; reports: number;
+  pages: LaunchedPage[]; vmsa: number | null;
 }
 
 export const toHex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
@@ -33,6 +34,7 @@ export function saveGuest(g: Guest): GuestSave {
   return {
     handle: g.handle, launchIndex: g.launchIndex, state: g.state, policy: g.policy, asid: g.asid,
     vek: toHex(g.vek), digest: toHex(g.digest), hostData: toHex(g.hostData), reports: g.reports,
+    pages: g.pages.map((p) => ({ ...p })), vmsa: g.vmsa,
   };
 }
 
@@ -75,13 +77,26 @@ function readGuest(r: StateReader, rec: Record<string, unknown>, i: number): Gue
     asid: rec.asid === null ? null : r.int('asid', 1, 127),
     vek: hex(rec, 'vek', where, 16), digest: hex(rec, 'digest', where, 48), hostData: hex(rec, 'hostData', where, 32),
     reports: r.int('reports', 0, U32),
+    pages: readPages(rec.pages, where), vmsa: rec.vmsa === null || rec.vmsa === undefined ? null : r.int('vmsa', 0, 2 ** 34 - 1),
   };
+}
+
+/** Launch pages of a guest (absent in snapshots from before they were recorded: none). */
+function readPages(v: unknown, where: string): LaunchedPage[] {
+  if (v === undefined) return [];
+  return list(v, `${where}.pages`).map((p, i) => {
+    const r = new StateReader(DEVICE, p);
+    const vmsa = (p as Record<string, unknown>).vmsa;
+    if (typeof vmsa !== 'boolean') throw new DeviceStateError(DEVICE, `${where}.pages[${i}].vmsa must be true or false`);
+    return { pa: r.int('pa', 0, 2 ** 34 - 1), gpa: r.int('gpa', 0, 2 ** 34 - 1), vmsa };
+  });
 }
 
 export function guestFromSave(g: GuestSave): Guest {
   return {
     handle: g.handle, launchIndex: g.launchIndex, state: g.state as GuestState, policy: g.policy, asid: g.asid,
     vek: fromHex(g.vek), digest: fromHex(g.digest), hostData: fromHex(g.hostData), reports: g.reports,
+    pages: g.pages.map((p) => ({ ...p })), vmsa: g.vmsa,
   };
 }
 

@@ -43,6 +43,7 @@ _start:
   la t0, guest
   csrw mepc, t0
   mret
+.balign 4
 mtrap:
   li t0, 0x80003000
   lw a0, 0(t0)

@@ -51,7 +51,12 @@ export interface Result {
 
 export function spMachine(seed = 1234) {
   const crypto = new NodeCrypto();
-  const m = new Machine({ ...DEFAULT_CONFIG, ramMiB: 4, features: ['secure-processor'], seed }, { crypto });
+  const m = new Machine({ ...DEFAULT_CONFIG, ramMiB: 4, features: ['integrity'], seed }, { crypto });
+  return { ...spDriver(m), crypto, seed };
+}
+
+/** Drive machine `m`'s secure processor as a hypervisor would (m needs the secure-processor feature). */
+export function spDriver(m: Machine) {
   const mee = m.mee as MemoryEncryption;
   const sp = m.sp as SecureProcessor;
 
@@ -91,7 +96,7 @@ export function spMachine(seed = 1234) {
     return h;
   };
 
-  return { m, mee, sp, crypto, seed, cmd, ok, launchStart, update, handleCmd, activate, report, running };
+  return { m, mee, sp, cmd, ok, launchStart, update, handleCmd, activate, report, running };
 }
 
 /** Recognisable bytes: byte i is (i * 7 + salt) & 0xff. */

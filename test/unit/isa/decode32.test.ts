@@ -102,7 +102,7 @@ describe('32-bit decode', () => {
 
   it('unknown or reserved 32-bit encodings are illegal', () => {
     for (const raw of [
-      0xffffffff, 0x0000007f, 0x0000000b /* custom-0 */, 0x02001013 /* slli shamt[5] on RV32 */,
+      0xffffffff, 0x0000007f, 0x0000100b /* custom-0 funct3 1: not vmscope's */, 0x02001013 /* slli shamt[5] on RV32 */,
       0x00000173 /* ecall with rd != 0 */, 0x00002033 | (1 << 30) /* slt funct7 */, 0x0000302f /* amo .d */,
       0x1010202f /* lr.w rs2 != 0 */, 0x00004073 /* SYSTEM funct3 4, not hlv */,
       0x0030200f /* cbo.zero: not implemented (Zicboz) */, 0x00000003 | (3 << 12) /* ld */,

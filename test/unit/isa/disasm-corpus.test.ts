@@ -18,7 +18,7 @@ const C32 = 'corpus32.objdump.txt.gz';
 const C16 = 'corpus16.objdump.txt.gz';
 
 function compare(lines: Line[], symbolize?: Symbolizer): string[] {
-  const ctx = newContext(symbolize ? { symbolize } : {});
+  const ctx = newContext(symbolize ? { symbolize, gnuOnly: true } : { gnuOnly: true });
   const bad: string[] = [];
   for (const l of lines) {
     const got = disassembleIn(decode(l.raw), l.addr, ctx);
