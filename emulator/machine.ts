@@ -14,7 +14,7 @@
  * { kind: 'fault', message: 'all harts wait for an interrupt that can never come' } instead of spinning.
  */
 import { CSRS } from './csr/defs';
-import { Priv } from './csr/bits';
+import { CAUSE_INTEGRITY, Priv } from './csr/bits';
 import { csrPeek, csrPoke } from './csr/access';
 import { ConfigError, type MachineConfig } from './config';
 import { Clint } from './devices/clint';
@@ -174,6 +174,7 @@ export class Machine {
       watch: null,
       trapCatch: null,
       cvm: null,
+      extraDeleg: 0,
     };
     this.harts = Array.from({ length: config.harts }, (_, i) => new Hart(i, env));
     this.quantumLeft = config.quantum;
@@ -230,7 +231,10 @@ export class Machine {
         this.attach(sp);
         this.addFeature(sp);
         if (es) this.addFeature(this.es = new RegisterProtection(sp));
-        if (rmp) this.addFeature(this.rmp = new Integrity(sp, this.ram));
+        if (rmp) {
+          this.addFeature(this.rmp = new Integrity(sp, this.ram));
+          env.extraDeleg = 1 << CAUSE_INTEGRITY; // the hypervisor may take integrity faults in HS
+        }
       }
     }
   }

@@ -108,7 +108,7 @@ function machineDefs(): [number, CsrDef][] {
       },
     }],
     [CSR.misa, constant('misa', (h) => h.misa)],
-    [CSR.medeleg, plain('medeleg', (h) => h.medeleg, (h, v) => { h.medeleg = v & (h.hasH ? DELEGABLE_EXCPS_H : DELEGABLE_EXCPS); })],
+    [CSR.medeleg, plain('medeleg', (h) => h.medeleg, (h, v) => { h.medeleg = v & ((h.hasH ? DELEGABLE_EXCPS_H : DELEGABLE_EXCPS) | h.env.extraDeleg); })],
     // With H the VS-level and guest-external interrupts are always delegated (8.4.2: read-only one).
     [CSR.mideleg, plain('mideleg', (h) => h.mideleg, (h, v) => {
       h.mideleg = (v & DELEGABLE_INTS) | (h.hasH ? HS_INTERRUPTS : 0);

@@ -91,6 +91,8 @@ export interface HartEnv {
   trapCatch: TrapFilter | null;
   /** Confidential-VM hardware that acts on traps, xRETs and accesses (emulator/cvm), null when none. */
   cvm: CvmHooks | null;
+  /** medeleg bits writable beyond the standard ones (the integrity fault, cause 25, with the RMP). */
+  extraDeleg: number;
 }
 
 /**

@@ -257,6 +257,17 @@ describe('integrity (cvm-model 6.2)', () => {
     expect([0, 4, 8].map((o) => new DataView(text.buffer, text.byteOffset).getUint32(o, true))).toEqual(words);
   });
 
+  it('lets M delegate integrity faults to HS (medeleg bit 25) only on a machine with the RMP', () => {
+    const medeleg = (features: string[]): number => {
+      const m = new Machine({ ...DEFAULT_CONFIG, features, seed: 5 }, { crypto });
+      m.writeCsr(0, 0x302, 0xffffffff);
+      return m.readCsr(0, 0x302)! >>> 0;
+    };
+    expect((medeleg(['integrity']) >>> CAUSE_INTEGRITY) & 1).toBe(1);
+    expect((medeleg(['register-protection']) >>> CAUSE_INTEGRITY) & 1).toBe(0);
+    expect(medeleg(['integrity']) & ~(1 << CAUSE_INTEGRITY)).toBe(medeleg(['register-protection']));
+  });
+
   it('LAUNCH_START refuses a level the machine lacks (UNSUPPORTED)', () => {
     const m = new Machine({ ...DEFAULT_CONFIG, features: ['secure-processor'], seed: 5 }, { crypto });
     const sp = spDriver(m);
