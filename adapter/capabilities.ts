@@ -1,5 +1,6 @@
 /** What this adapter can do, as announced in the initialize response; one line of why per flag. */
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import { SP_EXCEPTION_FILTER } from './sp-stops';
 import { EXCEPTION_FILTERS } from './vm-exits';
 
 export function capabilities(): DebugProtocol.Capabilities {
@@ -37,8 +38,9 @@ export function capabilities(): DebugProtocol.Capabilities {
     supportsSteppingGranularity: true,
     // Stack traces come in pages (startFrame/levels).
     supportsDelayedStackTraceLoading: true,
-    // Exception breakpoints on traps: VM exits, guest-page faults, illegal/virtual instructions, SBI calls (vm-exits.ts).
-    exceptionBreakpointFilters: EXCEPTION_FILTERS,
+    // Exception breakpoints on traps: VM exits, guest-page faults, illegal/virtual instructions, SBI calls (vm-exits.ts);
+    // and after each secure-processor command (sp-stops.ts).
+    exceptionBreakpointFilters: [...EXCEPTION_FILTERS, SP_EXCEPTION_FILTER],
     // Reverse execution (stepBack, reverseContinue; adapter/reverse.ts): checkpoints plus deterministic
     // replay, back to the start of the run. vmscope/reverseStepIn and vmscope/reverseStepOut are custom requests.
     supportsStepBack: true,

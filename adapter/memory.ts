@@ -1,7 +1,11 @@
 /**
- * Memory requests: readMemory/writeMemory in the address spaces of adapter/protocol.ts (physical,
- * guest-physical of a VMID, virtual through a hart's translation)
- * and data breakpoints (the machine's physical watchpoints).
+ * Memory requests: readMemory/writeMemory in the address spaces of adapter/protocol.ts (physical as
+ * DRAM stores it or decrypted through an ASID's key, guest-physical of a VMID, virtual through a
+ * hart's translation) and data breakpoints (the machine's physical watchpoints).
+ *
+ * Encrypted memory (cvm-model 2, 3): each page is read through the key its space's access would use
+ * (Target.accessAsid): DRAM as it is, or decrypted; a write through a decrypted view is encrypted as
+ * the hardware would (machine.writePhys with the ASID).
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { WatchAccess } from '../emulator/api';
@@ -20,11 +24,25 @@ function reference(command: string, a: Record<string, unknown>): { space: Addres
 }
 
 /**
+ * A piece of a range in one page: its address in the space, where it is in system-physical memory,
+ * the ASID whose key its accesses use (0: none) and what the translation said of it.
+ */
+export interface PhysRun {
+  addr: number;
+  pa: number;
+  n: number;
+  asid: number;
+  /** The C-bit (guest spaces with memory encryption), as Target.translate reports it. */
+  enc?: number;
+  gpa?: number;
+}
+
+/**
  * The system-physical pieces of `count` bytes at `addr` of `space`, page by page, up to the first
  * byte that has no place (unmapped, or not RAM); `why` says what stopped it.
  */
-export function physicalRuns(t: Target, space: AddressSpace, addr: number, count: number): { runs: { pa: number; n: number }[]; n: number; why?: string } {
-  const runs: { pa: number; n: number }[] = [];
+export function physicalRuns(t: Target, space: AddressSpace, addr: number, count: number): { runs: PhysRun[]; n: number; why?: string } {
+  const runs: PhysRun[] = [];
   let n = 0;
   while (n < count) {
     const va = (addr + n) >>> 0;
@@ -43,30 +61,44 @@ export function physicalRuns(t: Target, space: AddressSpace, addr: number, count
       }
       ok = lo;
     }
-    if (ok > 0) runs.push({ pa: tr.pa, n: ok });
+    if (ok > 0) {
+      const run: PhysRun = { addr: va, pa: tr.pa, n: ok, asid: t.accessAsid(space, tr) };
+      if (tr.enc !== undefined) run.enc = tr.enc;
+      if (tr.gpa !== undefined) run.gpa = tr.gpa;
+      runs.push(run);
+    }
     n += ok;
     if (ok < chunk) return { runs, n, why: `0x${(tr.pa + ok).toString(16)} is not in RAM` };
   }
   return { runs, n };
 }
 
-/** Bytes from `addr` (at most `count`) of the reference's space, the rest unreadable (DAP: unreadableBytes). */
-export function readMemory(t: Target, a: Record<string, unknown>): DebugProtocol.ReadMemoryResponse['body'] {
+/**
+ * Bytes from `addr` (at most `count`) of the reference's space, the rest unreadable (DAP:
+ * unreadableBytes); `asids`: the keys the read used (for the NODBG note, cvm-model 5.6).
+ */
+export function readMemory(t: Target, a: Record<string, unknown>): { body: DebugProtocol.ReadMemoryResponse['body']; asids: number[] } {
   const { space, addr } = reference('readMemory', a);
   const count = int('readMemory', a, 'count');
   if (count < 0 || count > MAX_READ) fail(`'readMemory': count must be 0..${MAX_READ}, got ${count}`, ERR.memory);
   if (space.kind === 'va' && !t.machine.harts[space.hart]) fail(`'readMemory': no hart ${space.hart} (va:<hart>:...)`, ERR.memory);
   const { runs, n } = physicalRuns(t, space, addr, count);
   const data = new Uint8Array(n);
+  const asids = new Set<number>();
   let at = 0;
   for (const r of runs) {
-    data.set(t.machine.readPhys(r.pa, r.n), at);
+    data.set(t.machine.readPhys(r.pa, r.n, r.asid), at);
+    if (r.asid !== 0) asids.add(r.asid);
     at += r.n;
   }
-  return { address: `0x${addr.toString(16).padStart(8, '0')}`, data: Buffer.from(data).toString('base64'), unreadableBytes: count - n };
+  return { body: { address: `0x${addr.toString(16).padStart(8, '0')}`, data: Buffer.from(data).toString('base64'), unreadableBytes: count - n }, asids: [...asids] };
 }
 
-/** Writes bytes; in gpa:/va: spaces where the mapping points (a debugger's write ignores W, as a JTAG probe's would). */
+/**
+ * Writes bytes; in gpa:/va: spaces where the mapping points (a debugger's write ignores W, as a JTAG
+ * probe's would). Through a decrypted view (dec:, a private gpa: / va: page) the bytes are plaintext
+ * and DRAM gets them encrypted with that ASID's key, as the guest's own store would leave them.
+ */
 export function writeMemory(t: Target, a: Record<string, unknown>): DebugProtocol.WriteMemoryResponse['body'] {
   const { space, addr } = reference('writeMemory', a);
   const data = Buffer.from(str('writeMemory', a, 'data'), 'base64');
@@ -77,7 +109,7 @@ export function writeMemory(t: Target, a: Record<string, unknown>): DebugProtoco
   }
   let at = 0;
   for (const r of runs) {
-    t.machine.writePhys(r.pa, new Uint8Array(data.subarray(at, at + r.n)));
+    t.machine.writePhys(r.pa, new Uint8Array(data.subarray(at, at + r.n)), r.asid);
     at += r.n;
   }
   return { offset: 0, bytesWritten: data.length };

@@ -6,42 +6,77 @@
 
 /**
  * A memoryReference names an address space and an address:
- *   `phys:0x80001000`          system-physical memory (RAM)
- *   `gpa:<vmid>:0x80000000`    guest-physical memory of VMID <vmid> (through its G-stage table)
+ *   `phys:0x80001000`          system-physical memory (RAM) as DRAM stores it: ciphertext for private
+ *                              pages of an encrypted guest (cvm-model 3.1)
+ *   `dec:<asid>:0x80001000`    system-physical memory decrypted through ASID <asid>'s key (1..127): what a
+ *                              private access of that guest reads (an ASID with no key: DRAM as it is)
+ *   `gpa:<vmid>:0x80000000`    guest-physical memory of VMID <vmid> (through its G-stage table) as the
+ *                              guest sees it through a private mapping (C-bit = 1: decrypted with the
+ *                              VMID's key, cvm-model 2.4; also what it sees with vsatp Bare)
+ *   `gpa:<vmid>:shared:0x...`  the same through a shared mapping (C-bit = 0: DRAM as it is); the C-bit
+ *                              is GPA bit 33, outside the 32-bit address, so it is chosen by name
+ *                              (`gpa:<vmid>:private:0x...` is accepted for the default)
  *   `va:<hart>:0x00401000`     virtual, through hart <hart>'s current translation (V=1: VS stage and
- *                              G stage; V=0: satp); `virt:<hart>:` is accepted as the same
+ *                              G stage, with the C-bit of the VS-stage leaf PTE deciding private or
+ *                              shared; V=0: satp); `virt:<hart>:` is accepted as the same
  * A bare `0x80001000` is read as physical.
  */
-export type AddressSpace = { kind: 'phys' } | { kind: 'gpa'; vmid: number } | { kind: 'va'; hart: number };
+export type AddressSpace =
+  /** `asid` (1..127): decrypted through that ASID's key (`dec:`); absent: DRAM as stored (`phys:`). */
+  | { kind: 'phys'; asid?: number }
+  /** `shared`: the C-bit = 0 view; absent or false: private (C-bit = 1). */
+  | { kind: 'gpa'; vmid: number; shared?: boolean }
+  | { kind: 'va'; hart: number };
 
 export interface MemoryReference {
   space: AddressSpace;
   address: number;
 }
 
-export function formatMemoryReference(ref: MemoryReference): string {
-  const a = `0x${(ref.address >>> 0).toString(16).padStart(8, '0')}`;
-  switch (ref.space.kind) {
-    case 'phys': return `phys:${a}`;
-    case 'gpa': return `gpa:${ref.space.vmid}:${a}`;
-    case 'va': return `va:${ref.space.hart}:${a}`;
+/** The space's prefix: `phys:`, `dec:1:`, `gpa:1:`, `gpa:1:shared:`, `va:0:`. */
+export function formatSpace(space: AddressSpace): string {
+  switch (space.kind) {
+    case 'phys': return space.asid === undefined ? 'phys:' : `dec:${space.asid}:`;
+    case 'gpa': return `gpa:${space.vmid}:${space.shared === true ? 'shared:' : ''}`;
+    case 'va': return `va:${space.hart}:`;
   }
+}
+
+export function formatMemoryReference(ref: MemoryReference): string {
+  return `${formatSpace(ref.space)}0x${(ref.address >>> 0).toString(16).padStart(8, '0')}`;
 }
 
 export const physRef = (address: number): string => formatMemoryReference({ space: { kind: 'phys' }, address });
 
+/** Highest encryption identity (hgatp.VMID is 7 bits; ASID 0 is the host: cvm-model 1.1). */
+export const MAX_ASID = 127;
+
+const NUMBER = '(0x[0-9a-f]+|\\d+)';
+const REF_PHYS = new RegExp(`^(?:phys:)?${NUMBER}$`, 'i');
+const REF_DEC = new RegExp(`^dec:(\\d+):${NUMBER}$`, 'i');
+const REF_GPA = new RegExp(`^gpa:(\\d+):(?:(shared|private):)?${NUMBER}$`, 'i');
+const REF_VA = new RegExp(`^(?:va|virt):(\\d+):${NUMBER}$`, 'i');
+
 /** Parses a memoryReference; a string is the reason it is not one. */
 export function parseMemoryReference(s: unknown): MemoryReference | string {
   if (typeof s !== 'string') return "'memoryReference' must be a string such as \"phys:0x80001000\"";
-  let m = /^(?:phys:)?(0x[0-9a-f]+|\d+)$/i.exec(s.trim());
+  const text = s.trim();
+  let m = REF_PHYS.exec(text);
   if (m) return { space: { kind: 'phys' }, address: Number(m[1]) >>> 0 };
-  m = /^(gpa|va|virt):(\d+):(0x[0-9a-f]+|\d+)$/i.exec(s.trim());
+  m = REF_DEC.exec(text);
   if (m) {
-    const n = Number(m[2]);
-    const address = Number(m[3]) >>> 0;
-    return m[1]!.toLowerCase() === 'gpa' ? { space: { kind: 'gpa', vmid: n }, address } : { space: { kind: 'va', hart: n }, address };
+    const asid = Number(m[1]);
+    if (asid < 1 || asid > MAX_ASID) return `'${s}': dec:<asid>: needs an ASID from 1 to ${MAX_ASID} (ASID 0 is the host, which has no key: use phys:)`;
+    return { space: { kind: 'phys', asid }, address: Number(m[2]) >>> 0 };
   }
-  return `'${s}' is not a memory reference: use "phys:0x<address>", "gpa:<vmid>:0x<address>" or "va:<hart>:0x<address>"`;
+  m = REF_GPA.exec(text);
+  if (m) {
+    const space: AddressSpace = m[2]?.toLowerCase() === 'shared' ? { kind: 'gpa', vmid: Number(m[1]), shared: true } : { kind: 'gpa', vmid: Number(m[1]) };
+    return { space, address: Number(m[3]) >>> 0 };
+  }
+  m = REF_VA.exec(text);
+  if (m) return { space: { kind: 'va', hart: Number(m[1]) }, address: Number(m[2]) >>> 0 };
+  return `'${s}' is not a memory reference: use "phys:0x<address>", "dec:<asid>:0x<address>", "gpa:<vmid>:0x<address>" (also "gpa:<vmid>:shared:0x<address>") or "va:<hart>:0x<address>"`;
 }
 
 /** DAP thread id of hart `h` (some clients treat thread id 0 as "no thread"). */
@@ -76,6 +111,8 @@ export const ERR = {
   memory: 1010,
   unknownReference: 1011,
   noCaches: 1012,
+  /** The machine has no confidential-VM hardware (memory encryption, secure processor). */
+  noCvm: 1013,
   internal: 1099,
 } as const;
 
@@ -170,8 +207,183 @@ export interface CacheStateResponse {
   names: Record<string, string>;
 }
 
+/**
+ * Custom requests of the confidential-VM hardware (cvm-model 1-5), for the extension's key, secure
+ * processor and memory views. An error response (ERR.noCvm) when the machine has no such hardware
+ * (machine configuration `features`); malformed arguments get ERR.badArguments, bad ranges ERR.memory.
+ *   vmscope/keys             the memory encryption engine's key table by ASID and the secure
+ *                            processor's guests (handle, state, policy, ASID, launch digest)
+ *   vmscope/secureProcessor  the secure processor: guests, last command, command counts, every
+ *                            attestation report produced (decoded), chip id and public key
+ *   vmscope/memoryPair       a range as the guest with an ASID sees it beside the DRAM ciphertext,
+ *                            per 16-byte block, with the private / shared state of each page
+ */
+export const KEYS = 'vmscope/keys';
+export const SECURE_PROCESSOR = 'vmscope/secureProcessor';
+export const MEMORY_PAIR = 'vmscope/memoryPair';
+
+/** A guest inside the secure processor (emulator/cvm/sp: one LAUNCH_START). */
+export interface SpGuestState {
+  /** The handle LAUNCH_START returned (from 1). */
+  handle: number;
+  /** 'LAUNCHING' | 'RUNNING' | 'DECOMMISSIONED' (the SEV API's guest states, cvm-model 5.3). */
+  state: string;
+  /** The policy word and its known bits by name ('NODBG', 'ES', 'SNP', 'other 0x..'). */
+  policy: number;
+  policyFlags: string[];
+  /** The ASID its key is bound to (ACTIVATE), null when none. */
+  asid: number | null;
+  /** Launch digest, 48 bytes as lower-case hex (cvm-model 5.5). */
+  digest: string;
+  /** Attestation reports produced for it. */
+  reports: number;
+  /** Policy NODBG: plaintext views of this guest are the emulator's; a real hypervisor could not show them (5.6). */
+  nodbg: boolean;
+}
+
+/** One ASID with a key bound in the memory encryption engine. */
+export interface KeySlot {
+  asid: number;
+  /** First 8 bytes of SHA-384 of the key, hex (the key itself never leaves the hardware). */
+  fingerprint: string;
+  /** RAM pages the CPU currently sees through this key (the engine's plaintext views). */
+  pagesInView: number;
+  /** The secure-processor guest whose key it is (undefined: bound another way, e.g. by a test). */
+  handle?: number;
+  /** The VM's name from the launch attribute `symbols` (VMID = ASID). */
+  name?: string;
+}
+
+export interface KeysResponse {
+  /** The machine seed the keys and tweaks derive from (cvm-model 3.3). */
+  seed: number;
+  /** Where the C-bit is, and the cipher (for people). */
+  cbit: string;
+  cipher: string;
+  keys: KeySlot[];
+  /** Secure-processor guests, oldest first (empty without a secure processor). */
+  guests: SpGuestState[];
+  secureProcessor: boolean;
+  /** The engine's AES counters as it reports them (e.g. bytesDecrypted, bytesEncrypted). */
+  aes: Record<string, number>;
+}
+
+/** An attestation report as produced, with its fields decoded (SNP layout; emulator/cvm/sp/report.ts). */
+export interface SpReportState {
+  /** Position in the list (oldest 0): `sp report N` in the Debug Console. */
+  index: number;
+  handle: number;
+  version: number;
+  policy: number;
+  policyFlags: string[];
+  /** Hex strings: report_data (64 bytes), measurement (48), host_data (32), report_id (32), chip_id (64). */
+  reportData: string;
+  measurement: string;
+  hostData: string;
+  reportId: string;
+  chipId: string;
+  signatureAlgo: number;
+  /** ECDSA P-384 r and s, big-endian hex (48 bytes each). */
+  signature: { r: string; s: string };
+  /** The whole report (0x4A0 bytes) as hex, as the hypervisor received it. */
+  bytes: string;
+}
+
+export interface SpCommandState {
+  id: number;
+  name: string;
+  status: number;
+  statusName: string;
+}
+
+export interface SecureProcessorResponse {
+  guests: SpGuestState[];
+  /** The last command completed (null before the first). */
+  lastCommand: SpCommandState | null;
+  /** Commands run so far by name. */
+  commands: Record<string, number>;
+  /** The command buffer address (BUF_HI:BUF_LO). */
+  buffer: number;
+  reports: SpReportState[];
+  /** CHIP_ID (64 bytes hex) and the chip's ECDSA P-384 public key (SPKI PEM) that verifies the reports. */
+  chipId: string;
+  chipPublicKeyPem: string;
+}
+
+/** Longest range of one vmscope/memoryPair request. */
+export const MEMORY_PAIR_MAX = 0x4000;
+
+export interface MemoryPairArguments {
+  /**
+   * Where the range starts: any memory reference (phys:, dec:<asid>:, gpa:<vmid>:[shared:], va:<hart>:);
+   * the address is in that space and the pages are translated as the memory view would.
+   */
+  memoryReference: string;
+  /** Bytes, 1..MEMORY_PAIR_MAX; the range is widened to whole 16-byte blocks. */
+  length: number;
+  /**
+   * The ASID whose plaintext to show (1..127). Default: the reference's (dec:<asid>:, gpa:<vmid>:, the
+   * VMID a va:<hart>: hart runs); required with phys: and with a hart that runs no guest.
+   */
+  asid?: number;
+}
+
+/** One 16-byte block: what the guest reads there beside what DRAM holds. */
+export interface MemoryPairBlock {
+  /** Address of the block in the reference's space. */
+  address: number;
+  /** Its system-physical address. */
+  pa: number;
+  /** 16 bytes as hex: what the guest's access reads (decrypted when private, DRAM when shared). */
+  plaintext: string;
+  /** 16 bytes as hex: DRAM as stored. */
+  ciphertext: string;
+}
+
+/** One page of the range (4 KiB of the reference's space). */
+export interface MemoryPairPage {
+  /** Page address in the reference's space (the first byte of the range on the first page). */
+  address: number;
+  /** System-physical address of `address`; undefined when it has none. */
+  pa?: number;
+  /** Guest-physical address, when the translation went through one. */
+  gpa?: number;
+  /**
+   * The C-bit as the translation found it (va: in a guest, a VS-stage leaf PTE; vsatp Bare: 1), the one
+   * the reference names (gpa:, gpa:shared:), or null when nothing says (phys:, dec: are read private).
+   */
+  enc: 0 | 1 | null;
+  /** 'private': decrypted with the ASID's key; 'shared': DRAM as it is; 'unmapped': no translation or not RAM. */
+  view: 'private' | 'shared' | 'unmapped';
+  /** Why a page is unmapped. */
+  reason?: string;
+}
+
+export interface MemoryPairResponse {
+  /** The ASID whose plaintext is shown. */
+  asid: number;
+  /** A key is bound to it; without one the guest runs unencrypted and plaintext = DRAM (cvm-model 1.2). */
+  keyBound: boolean;
+  fingerprint?: string;
+  /** The reference of the first block (start rounded down to 16). */
+  memoryReference: string;
+  /** First block's address and the bytes covered (a multiple of 16). */
+  address: number;
+  length: number;
+  blocks: MemoryPairBlock[];
+  pages: MemoryPairPage[];
+  /** The whole range: every mapped page private, every one shared, or some of each ('mixed'). */
+  view: 'private' | 'shared' | 'mixed' | 'unmapped';
+  /** The ASID's guest has policy NODBG (cvm-model 5.6); `note` says what that means. */
+  nodbg: boolean;
+  note?: string;
+}
+
 /** Custom requests by command: arguments and response body (one definition for both sides). */
 export interface CustomRequests {
   [MACHINE_STATE]: { args: Record<string, never>; body: MachineStateResponse };
   [CACHE_STATE]: { args: Record<string, never>; body: CacheStateResponse };
+  [KEYS]: { args: Record<string, never>; body: KeysResponse };
+  [SECURE_PROCESSOR]: { args: Record<string, never>; body: SecureProcessorResponse };
+  [MEMORY_PAIR]: { args: MemoryPairArguments; body: MemoryPairResponse };
 }

@@ -5,6 +5,7 @@
  */
 import type { Machine, StopReason } from '../emulator/api';
 import type { Breakpoints, BreakpointKind } from './breakpoints';
+import type { SpCatcher } from './sp-stops';
 import type { Target } from './target';
 import { unwind } from './unwind';
 import { entersGuest, handlingVmExit, type TrapCatcher } from './vm-exits';
@@ -68,6 +69,8 @@ export class RunControl {
   observer: RunObserver | undefined;
   /** Exception breakpoints (adapter/vm-exits.ts): the machine's trap catch; run() and step() report { kind: 'trap' }. */
   catcher: TrapCatcher | undefined;
+  /** The "secure-processor command" exception breakpoint (adapter/sp-stops.ts): a completed command is reported as { kind: 'trap' }. */
+  spCatcher: SpCatcher | undefined;
 
   constructor(
     private readonly target: Target,
@@ -201,7 +204,7 @@ export class RunControl {
   /** One debugger single step (the observer hears of it first). */
   private stepOne(hart: number): StopReason {
     this.observer?.beforeStep(hart);
-    return this.machine.step(hart);
+    return this.spCatcher ? this.spCatcher.around('step', () => this.machine.step(hart), hart) : this.machine.step(hart);
   }
 
   private finishStep(hart: number, r: StopReason): void {
@@ -272,7 +275,7 @@ export class RunControl {
   /** machine.run() until a breakpoint, watchpoint, pause, exit or the end of the slice. */
   private runSlice(plan: Plan): void {
     const budget = Math.min(SLICE, this.maxInstructions - this.machine.instret);
-    const r = this.machine.run(budget);
+    const r = this.spCatcher ? this.spCatcher.around('run', () => this.machine.run(budget)) : this.machine.run(budget);
     if (this.handleEnd(r)) return;
     switch (r.kind) {
       case 'paused':

@@ -23,7 +23,9 @@ import { RunControl, type StepMode, type StopKind } from './run-control';
 import { functionBreakpoints, instructionBreakpoints, sourceBreakpoints } from './set-breakpoints';
 import type { Target } from './target';
 import { type Frame } from './unwind';
-import { evaluateInSpace, frameContext, HELP } from './address-spaces';
+import { evaluateInSpace, frameContext, HELP, withNotes } from './address-spaces';
+import { nodbgNotes } from './cvm';
+import { SP_COMMAND_FILTER, SpCatcher } from './sp-stops';
 import { replCommand } from './repl/index';
 import { loadGuestSymbols } from './target';
 import { stackFrame, stitchedStack, threadName, TrapCatcher } from './vm-exits';
@@ -53,6 +55,8 @@ export class VmscopeSession extends DebugSession {
   private stacks = new Map<number, Frame[]>();
   /** Stops so far (modulo STOP_WRAP): the high part of frame ids. */
   private stopCount = 0;
+  /** NODBG notes already printed for readMemory at this stop (cvm-model 5.6: once per stop and ASID). */
+  private readonly notedAsids = new Set<number>();
 
   constructor() {
     super();
@@ -118,7 +122,7 @@ export class VmscopeSession extends DebugSession {
     if (info!.rows.length === 0) this.sendEvent(new OutputEvent(`vmscope: ${program} has no line table (build with -g for source breakpoints and stepping)\n`, 'console'));
     machine.onOutput = (b) => this.sendEvent(new OutputEvent(Buffer.from(b).toString('latin1'), 'stdout'));
     this.target = target;
-    this.vars = new Variables(machine);
+    this.vars = new Variables(machine, target);
     this.run = new RunControl(this.target, this.bps, {
       stopped: (kind, hart, opts) => this.onStopped(kind, hart, opts),
       exited: (code) => this.sendEvent(new ExitedEvent(code)),
@@ -131,6 +135,7 @@ export class VmscopeSession extends DebugSession {
     });
     this.run.observer = this.reverse.history;
     this.run.catcher = new TrapCatcher(target);
+    this.run.spCatcher = new SpCatcher(machine);
     this.stopOnEntry = args.stopOnEntry ?? false;
     this.sendResponse(response);
     // Configuration requests (breakpoints) need the program: invite them only now.
@@ -177,7 +182,7 @@ export class VmscopeSession extends DebugSession {
     // Breakpoints are on virtual pcs: a `va:<hart>:` or (a guest with vsatp bare) `gpa:<vmid>:` reference from the Disassembly view is its address.
     if (Array.isArray(a.breakpoints)) {
       a.breakpoints = (a.breakpoints as unknown[]).map((b) => (b !== null && typeof b === 'object' && typeof (b as Record<string, unknown>).instructionReference === 'string'
-        ? { ...(b as Record<string, unknown>), instructionReference: ((b as Record<string, unknown>).instructionReference as string).replace(/^\s*(?:va|virt|gpa):\d+:/i, '') } : b));
+        ? { ...(b as Record<string, unknown>), instructionReference: ((b as Record<string, unknown>).instructionReference as string).replace(/^\s*(?:va|virt|gpa|dec):\d+:(?:shared:|private:)?/i, '') } : b));
     }
     response.body = { breakpoints: instructionBreakpoints(this.need(), this.bps, a) };
     this.run!.syncBreakpoints();
@@ -188,9 +193,15 @@ export class VmscopeSession extends DebugSession {
     const a = argsOf('setExceptionBreakpoints', args);
     const filters = Array.isArray(a.filters) ? (a.filters as unknown[]).filter((f): f is string => typeof f === 'string') : [];
     this.need();
-    const unknown = this.run!.catcher!.set(filters);
+    const unknown = this.run!.catcher!.set(filters.filter((f) => f !== SP_COMMAND_FILTER));
+    const spOk = this.run!.spCatcher!.set(filters.includes(SP_COMMAND_FILTER)); // adapter/sp-stops.ts
     this.run!.syncBreakpoints();
-    response.body = { breakpoints: filters.map((f) => (unknown.includes(f) ? { verified: false, message: `no exception filter '${f}'` } : { verified: true })) };
+    response.body = {
+      breakpoints: filters.map((f) => {
+        if (f === SP_COMMAND_FILTER && !spOk) return { verified: false, message: 'this machine has no secure processor: add "features": ["secure-processor"] to its machine configuration file (launch attribute `config`)' };
+        return unknown.includes(f) ? { verified: false, message: `no exception filter '${f}'` } : { verified: true };
+      }),
+    };
     this.sendResponse(response);
   }
 
@@ -261,7 +272,7 @@ export class VmscopeSession extends DebugSession {
   protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown, request?: DebugProtocol.Request): void {
     // guardHandlers passes `command` where it expects the response: answer errors here.
     try {
-      const state = stateRequest(command, () => this.need()); // vmscope/machineState, vmscope/cacheState
+      const state = stateRequest(command, () => this.need(), args); // adapter/custom: machineState, cacheState, keys, secureProcessor, memoryPair
       if (state !== undefined) return this.sendResponse(Object.assign(response, state));
       if (command !== REVERSE_STEP_IN && command !== REVERSE_STEP_OUT) return super.customRequest(command, response, args, request);
       this.reverseRequest(response, command, args, command === REVERSE_STEP_IN ? 'reverseStepIn' : 'reverseStepOut');
@@ -312,6 +323,7 @@ export class VmscopeSession extends DebugSession {
     this.stacks.clear();
     this.stopCount = (this.stopCount + 1) % STOP_WRAP;
     this.vars?.reset();
+    this.notedAsids.clear();
     const e = new StoppedEvent(kind, threadOfHart(hart), opts?.text) as DebugProtocol.StoppedEvent;
     e.body.allThreadsStopped = true;
     if (opts?.ids?.length) e.body.hitBreakpointIds = opts.ids;
@@ -428,9 +440,10 @@ export class VmscopeSession extends DebugSession {
         response.body = spaced;
         return this.sendResponse(response);
       }
-      const r = evaluate(expression, ctx);
+      const { value: r, asids } = t.withKeysUsed(() => evaluate(expression, ctx));
       const ref = r.address ?? r.value >>> 0;
-      response.body = { result: formatValue(r.value), variablesReference: 0, type: r.signed ? 'int32' : 'uint32' };
+      // A guest's memory is read as it sees it (decrypted): say so when its policy has NODBG (cvm-model 5.6).
+      response.body = { result: withNotes(formatValue(r.value), nodbgNotes(t.machine, asids)), variablesReference: 0, type: r.signed ? 'int32' : 'uint32' };
       // Addresses in expressions are the hart's own (virtual when it translates).
       const own = t.forHart(hart);
       if (own.read(ref, 1) !== undefined) response.body.memoryReference = t.translated(hart) ? formatMemoryReference({ space: { kind: 'va', hart }, address: ref }) : physRef(ref);
@@ -444,8 +457,14 @@ export class VmscopeSession extends DebugSession {
   // --- Memory and disassembly.
 
   protected override readMemoryRequest(response: DebugProtocol.ReadMemoryResponse, args: DebugProtocol.ReadMemoryArguments): void {
-    response.body = readMemory(this.need(), argsOf('readMemory', args));
+    const t = this.need();
+    const { body, asids } = readMemory(t, argsOf('readMemory', args));
+    response.body = body;
     this.sendResponse(response);
+    // The memory view has no place for a note: the Debug Console gets it, once per stop and ASID.
+    const fresh = asids.filter((a) => !this.notedAsids.has(a));
+    for (const a of fresh) this.notedAsids.add(a);
+    for (const note of nodbgNotes(t.machine, fresh)) this.sendEvent(new OutputEvent(`vmscope: memory view: ${note}\n`, 'console'));
   }
 
   protected override writeMemoryRequest(response: DebugProtocol.WriteMemoryResponse, args: DebugProtocol.WriteMemoryArguments): void {

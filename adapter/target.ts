@@ -8,6 +8,11 @@
  * V=1 and hgatp.VMID has symbols) and reads memory through the hart's translation; `forSpace(s)`
  * gives the view of a memory-reference space (adapter/protocol.ts). The root Target reads physical
  * memory with the main program's symbols, as before.
+ *
+ * Memory encryption (cvm-model 2, 3): a view reads what its space's accesses see. `phys:` is DRAM as
+ * stored, `dec:<asid>:` decrypts through that ASID's key, `gpa:<vmid>:` uses the VMID's key (private;
+ * `gpa:<vmid>:shared:` none), and a hart's view uses its current VMID's key where the VS-stage leaf
+ * has the C-bit (always for fetches and with vsatp Bare), as the hardware would (mmu/two-stage.ts).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -59,6 +64,8 @@ interface Shared {
   guests: Map<number, GuestSymbols>;
   /** The last hgatp seen for each VMID (the hardware holds only the current one). */
   roots: Map<number, number>;
+  /** While withKeysUsed() runs: the ASIDs whose keys the reads used. */
+  keysUsed?: Set<number>;
 }
 
 const HGATP = 0x680;
@@ -108,7 +115,7 @@ export class Target {
   /** The view of a memory reference's space. */
   forSpace(space: AddressSpace): Target {
     if (space.kind === 'va') return this.forHart(space.hart);
-    if (space.kind === 'gpa') return this.forVmid(space.vmid);
+    if (space.kind === 'gpa') return this.view(space, this.shared.guests.get(space.vmid));
     return this.view(space, undefined);
   }
 
@@ -139,7 +146,10 @@ export class Target {
     return this.shared.roots.get(vmid);
   }
 
-  /** System-physical address of `addr` in `space`, or why there is none. */
+  /**
+   * System-physical address of `addr` in `space`, or why there is none; `enc` is the C-bit when the
+   * machine encrypts memory and the space is a guest's (gpa: names it, va: of a guest finds it).
+   */
   translate(space: AddressSpace, addr: number, access: DebugAccess = 'read'): DebugTranslation {
     if (space.kind === 'phys') return { ok: true, pa: addr >>> 0 };
     if (space.kind === 'va') {
@@ -148,13 +158,41 @@ export class Target {
     }
     const hgatp = this.rootOf(space.vmid);
     if (hgatp === undefined) return { ok: false, reason: `the G-stage table of VMID ${space.vmid} is unknown: no hart has used it while the debugger looked` };
-    return debugTranslate(this.machine, 0, addr, { kind: 'guestPhys', vmid: space.vmid, hgatp }, access);
+    const tr = debugTranslate(this.machine, 0, addr, { kind: 'guestPhys', vmid: space.vmid, hgatp }, access);
+    return tr.ok && this.machine.ram.cipher !== undefined ? { ...tr, enc: space.shared === true ? 0 : 1 } : tr;
   }
 
-  /** Little-endian value of `size` bytes at physical `addr`, undefined outside RAM. */
-  readPhys(addr: number, size: number): number | undefined {
+  /**
+   * The ASID whose key an access at a translated address of `space` uses (0: DRAM as it is), as the
+   * hardware chooses it (cvm-model 2.2-2.4): the reference's for phys / dec / gpa, the hart's VMID for
+   * a private access of a guest (its C-bit, or a fetch).
+   */
+  accessAsid(space: AddressSpace, tr: DebugTranslation, fetch = false): number {
+    if (space.kind === 'phys') return space.asid ?? 0;
+    if (space.kind === 'gpa') return space.shared === true && !fetch ? 0 : space.vmid;
+    const vmid = this.vmidOf(space.hart);
+    if (vmid === undefined || this.machine.ram.cipher === undefined) return 0;
+    return fetch || (tr.ok && tr.enc === 1) ? vmid : 0;
+  }
+
+  /** Runs `fn`; also returns the ASIDs whose keys its reads of memory used (for NODBG notes). */
+  withKeysUsed<T>(fn: () => T): { value: T; asids: number[] } {
+    const outer = this.shared.keysUsed;
+    const used = new Set<number>();
+    this.shared.keysUsed = used;
     try {
-      const b = this.machine.readPhys(addr, size);
+      const value = fn();
+      return { value, asids: [...used] };
+    } finally {
+      this.shared.keysUsed = outer;
+      if (outer !== undefined) for (const a of used) outer.add(a);
+    }
+  }
+
+  /** Little-endian value of `size` bytes at physical `addr` (decrypted through ASID `asid`'s key), undefined outside RAM. */
+  readPhys(addr: number, size: number, asid = 0): number | undefined {
+    try {
+      const b = this.machine.readPhys(addr, size, asid);
       let v = 0;
       for (let i = size - 1; i >= 0; i--) v = (v << 8) | b[i]!;
       return size === 4 ? v | 0 : v;
@@ -165,26 +203,43 @@ export class Target {
 
   /**
    * Little-endian value of `size` bytes at `addr` in this view's space (the root: physical),
-   * undefined when unmapped or outside RAM. Accesses may cross a page.
+   * undefined when unmapped or outside RAM. Accesses may cross a page. `fetch`: read as instruction
+   * fetches are (private in a guest, cvm-model 2.3).
    */
-  read(addr: number, size: number): number | undefined {
-    if (this.space.kind === 'phys') return this.readPhys(addr >>> 0, size);
+  read(addr: number, size: number, fetch = false): number | undefined {
+    const b = this.readBytes(addr, size, fetch);
+    if (b === undefined) return undefined;
     let v = 0;
-    for (let i = size - 1; i >= 0; i--) {
-      const t = this.translate(this.space, (addr + i) >>> 0);
-      const b = t.ok ? this.readPhys(t.pa, 1) : undefined;
-      if (b === undefined) return undefined;
-      v = (v << 8) | b;
-    }
+    for (let i = size - 1; i >= 0; i--) v = (v << 8) | b[i]!;
     return size === 4 ? v | 0 : v;
+  }
+
+  /** `size` bytes at `addr` of this view's space as its accesses see them, page by page; undefined when any byte has no place. */
+  readBytes(addr: number, size: number, fetch = false): Uint8Array | undefined {
+    const out = new Uint8Array(size);
+    for (let n = 0; n < size; ) {
+      const a = (addr + n) >>> 0;
+      const tr = this.translate(this.space, a);
+      if (!tr.ok) return undefined;
+      const chunk = Math.min(size - n, 4096 - (a % 4096));
+      const asid = this.accessAsid(this.space, tr, fetch);
+      try {
+        out.set(this.machine.readPhys(tr.pa, chunk, asid), n);
+      } catch {
+        return undefined;
+      }
+      if (asid !== 0) this.shared.keysUsed?.add(asid);
+      n += chunk;
+    }
+    return out;
   }
 
   /** The instruction at `pc` in this view's space (the root: physical). */
   fetch(pc: number): Insn | undefined {
-    const lo = this.read(pc, 2);
+    const lo = this.read(pc, 2, true);
     if (lo === undefined) return undefined;
     if ((lo & 3) !== 3) return decode(lo);
-    const hi = this.read(pc + 2, 2);
+    const hi = this.read(pc + 2, 2, true);
     return hi === undefined ? undefined : decode((lo | (hi << 16)) >>> 0);
   }
 

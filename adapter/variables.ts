@@ -1,13 +1,16 @@
 /**
  * Scopes and variables of a stopped hart: "Registers" (pc, privilege, x0..x31 by ABI name) and
  * "CSRs" grouped by privilege level, with decoded fields for mstatus, mcause, mip, mie, satp and
- * their S-mode views. References live until the machine runs again.
+ * their S-mode views; on a machine with confidential-VM hardware "Confidential VMs": the machine
+ * seed and per VM its key (fingerprint), secure-processor handle, policy and launch state
+ * (adapter/cvm.ts). References live until the machine runs again.
  */
 import { Handles, Scope } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { Machine } from '../emulator/api';
 import { ABI_NAMES } from '../emulator/isa/registers';
 import { causeName, CSR_FIELDS, csrGroup, fieldValue } from './csr-fields';
+import { cvmRows, describeKey, describePolicy, NODBG_VM_NOTE, rowName, rowSummary, type CvmRow } from './cvm';
 import { evaluate, formatValue, registerNumber } from './expressions';
 import { ERR } from './protocol';
 import type { Target } from './target';
@@ -17,7 +20,9 @@ type Container =
   | { kind: 'registers'; hart: number; frame: number; regs: Int32Array; pc: number }
   | { kind: 'csrs'; hart: number }
   | { kind: 'csrGroup'; hart: number; group: string }
-  | { kind: 'csrFields'; hart: number; csr: number };
+  | { kind: 'csrFields'; hart: number; csr: number }
+  | { kind: 'cvms' }
+  | { kind: 'cvm'; row: CvmRow };
 
 const PRIV_NAMES = ['U', 'S', '?', 'M'];
 
@@ -25,7 +30,8 @@ export class Variables {
   private handles = new Handles<Container>();
   private static readonly csrNames = Machine.csrNames();
 
-  constructor(private readonly machine: Machine) {}
+  /** `target`: for the Confidential VMs scope (guest names, G-stage roots seen). */
+  constructor(private readonly machine: Machine, private readonly target?: Target) {}
 
   /** Forget every reference (the machine is about to run). */
   reset(): void {
@@ -41,6 +47,7 @@ export class Variables {
     (regScope as DebugProtocol.Scope).presentationHint = 'registers';
     const out: DebugProtocol.Scope[] = [regScope];
     if (frame === 0) out.push(new Scope('CSRs', this.handles.create({ kind: 'csrs', hart }), false));
+    if (frame === 0 && this.machine.mee !== undefined && this.target !== undefined) out.push(new Scope('Confidential VMs', this.handles.create({ kind: 'cvms' }), false));
     return out;
   }
 
@@ -83,6 +90,14 @@ export class Variables {
         }
         return out;
       }
+      case 'cvms': {
+        const seed = this.machine.seed ?? 0;
+        return [
+          readOnly({ name: 'seed', value: formatValue(seed), type: 'machine seed: keys and tweaks derive from it (cvm-model 3.3)', variablesReference: 0 }),
+          ...cvmRows(this.target!).map((row) => readOnly({ name: rowName(row), value: rowSummary(row), variablesReference: this.handles.create({ kind: 'cvm', row }) })),
+        ];
+      }
+      case 'cvm': return cvmVariables(this.machine, c.row).map(readOnly);
       case 'csrFields': {
         const v = this.machine.readCsr(c.hart, c.csr) ?? 0;
         return (CSR_FIELDS.get(c.csr) ?? []).map((f) => {
@@ -108,6 +123,7 @@ export class Variables {
     const c = this.handles.get(ref);
     if (c === undefined) fail(`'setVariable': no variables with reference ${ref}`, ERR.unknownReference);
     if (c.kind === 'registers' && c.frame !== 0) fail("'setVariable': registers of outer frames are read-only; select the top frame");
+    if (c.kind === 'cvms' || c.kind === 'cvm') fail(`'setVariable': '${name}' is the hardware's confidential-VM state, read-only`);
     if (c.kind !== 'registers' && c.kind !== 'csrGroup') fail(`'setVariable': '${name}' is read-only (set the whole register instead)`);
     let value: number;
     try {
@@ -132,4 +148,29 @@ export class Variables {
     // WARL fields may not take every value: answer with what the CSR holds now.
     return formatValue(this.machine.readCsr(c.hart, num) ?? 0);
   }
+}
+
+/** The fields of one VM (a row of adapter/cvm.ts cvmRows). */
+function cvmVariables(m: Machine, r: CvmRow): DebugProtocol.Variable[] {
+  const v = (name: string, value: string, type?: string): DebugProtocol.Variable => ({ name, value, variablesReference: 0, ...(type ? { type } : {}) });
+  const out: DebugProtocol.Variable[] = [];
+  if (r.vmid !== undefined) {
+    out.push(v('asid', String(r.vmid), 'hgatp.VMID is the ASID (cvm-model 1.1)'), v('key', describeKey(m, r.vmid)));
+    if (r.key) out.push(v('pages in view', String(r.key.pagesInView), 'RAM pages the CPU sees through this key now'));
+  }
+  const g = r.guest;
+  if (g) {
+    out.push(
+      v('handle', String(g.handle), 'secure-processor guest handle (LAUNCH_START)'),
+      v('state', g.state, 'launch state (cvm-model 5.3)'),
+      v('policy', describePolicy(g)),
+      v('digest', g.digest, 'launch digest, SHA-384 (cvm-model 5.5)'),
+      v('reports', String(g.reports), 'attestation reports produced'),
+    );
+  } else {
+    out.push(v('handle', 'none: the secure processor did not launch this VM'));
+  }
+  if (r.hgatp !== undefined) out.push(v('hgatp', formatValue(r.hgatp), 'the last G-stage root seen for this VMID'));
+  if (g?.nodbg) out.push(v('debug', NODBG_VM_NOTE));
+  return out;
 }

@@ -6,6 +6,9 @@
  *   tlb [hart]                            the address spaces the hart's TLB holds
  *   csr NAME                              a CSR's value with its decoded fields
  *   features                              attached hardware features and their state, summarised
+ *   keys                                  the key table by ASID and the secure processor's guests (repl/cvm.ts)
+ *   sp status | sp report N               the secure processor; one attestation report's fields
+ *                                         (a bare `sp` stays the stack pointer)
  * Anything else is an expression (adapter/expressions.ts), except a line that reads as a command
  * (`word argument`) or a lone word that is neither a command nor an expression's name: those get a
  * message listing the commands.
@@ -15,6 +18,7 @@ import type { CacheLevel } from '../../emulator/cache/index';
 import { causeName, CSR_FIELDS, fieldValue } from '../csr-fields';
 import { HELP } from '../address-spaces';
 import { EvalError, evaluate, type EvalContext } from '../expressions';
+import { keysCommand, spCommand } from './cvm';
 import { ERR } from '../protocol';
 import type { Target } from '../target';
 import { fail } from '../validate';
@@ -26,6 +30,8 @@ export const REPL_COMMANDS: readonly { name: string; usage: string; what: string
   { name: 'tlb', usage: 'tlb [hart]', what: 'the address spaces (privilege, V, ASID, VMID) the hart\'s TLB holds' },
   { name: 'csr', usage: 'csr NAME', what: 'a CSR\'s value with its decoded fields (e.g. csr mstatus)' },
   { name: 'features', usage: 'features', what: 'attached hardware features and their state, summarised' },
+  { name: 'keys', usage: 'keys', what: 'memory encryption keys by ASID (fingerprints), their secure-processor guests, the machine seed' },
+  { name: 'sp', usage: 'sp status | sp report N', what: 'the secure processor: last command, guests, reports, chip key; one report\'s fields (bare sp: the register)' },
 ];
 
 const COMMAND_LIST = REPL_COMMANDS.map((c) => c.name).join(', ');
@@ -58,6 +64,10 @@ export function replCommand(t: Target, text: string, hart: number, ctx: EvalCont
     case 'tlb': return tlb(t, args, hart);
     case 'csr': return csr(t, args, hart);
     case 'features': return noArgs(name, args) ?? features(t);
+    case 'keys': return noArgs(name, args) ?? keysCommand(t);
+    case 'sp':
+      if (args.length > 0) return spCommand(t, args); // a bare `sp` is the stack pointer
+      break;
   }
   if (/^[A-Za-z_][\w-]*\s+[\w$.]/.test(text.trim())) {
     fail(`'${name}' is not a command; commands: ${COMMAND_LIST} (help lists what they do)`, ERR.evaluate);

@@ -12,6 +12,14 @@
  * - `guestPhys`: a guest-physical address of VMID `vmid` through a G-stage root. The hardware knows
  *   only the current hgatp: when its VMID matches it is used, otherwise the caller passes the
  *   hgatp it saw for that VMID (the hypervisor keeps the others in its own memory).
+ *
+ * With a memory encryption engine (machine.ram.cipher) the C-bit applies as in mmu/two-stage.ts
+ * (cvm-model 2): bit 31 of a VS-stage leaf PTE (bit 33 of the guest-physical address) is stripped
+ * before the G-stage walk and reported as `enc`; the C-bit of vsatp's root PPN and of non-leaf PTEs is
+ * stripped too; VS-stage page tables are read through the guest's key (2.3: private), G-stage tables
+ * with none. vsatp Bare makes every guest access private, and fetches are always private (2.3).
+ * `enc` is reported only for guest-virtual translations (V=1) with an engine: the caller chooses the
+ * C-bit of a guest-physical address.
  */
 import { CSR, HCSR, Priv } from '../csr/bits';
 import type { Machine } from '../machine';
@@ -24,17 +32,22 @@ export type DebugSpace =
   | { kind: 'guestPhys'; vmid: number; hgatp?: number };
 
 export type DebugTranslation =
-  | { ok: true; pa: number; gpa?: number }
+  /** `enc`: the access's C-bit (1 private: the guest's key when its ASID has one; 0 shared). */
+  | { ok: true; pa: number; gpa?: number; enc?: number }
   | { ok: false; reason: string };
 
 const hex = (v: number): string => `0x${v.toString(16).padStart(8, '0')}`;
 
+/** Sv32 PPN bits without the top one, the C-bit when memory encryption is on (cvm-model 2.1). */
+const PPN_MASK_C = 0x1fffff;
+
 /** VMID of an hgatp value (Sv32: bits 28:22). */
 export const vmidOf = (hgatp: number): number => (hgatp >>> 22) & 0x7f;
 
-function readWord(m: Machine, pa: number): number | undefined {
+/** The word at `pa`, decrypted through ASID `asid`'s key (0: DRAM as it is); undefined outside RAM. */
+function readWord(m: Machine, pa: number, asid = 0): number | undefined {
   try {
-    const b = m.readPhys(pa, 4);
+    const b = m.readPhys(pa, 4, asid);
     return (b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! << 24)) >>> 0;
   } catch {
     return undefined;
@@ -47,30 +60,39 @@ function allows(pte: number, access: DebugAccess): boolean {
   return (pte & PTE_W) !== 0;
 }
 
-type Walk = { ok: true; pa: number } | { ok: false; reason: string };
+type Walk = { ok: true; pa: number; pte?: number } | { ok: false; reason: string };
+
+/** How a walk reads its tables: the PPN bits that count (the C-bit stripped) and the key's ASID. */
+interface WalkOpts {
+  ppnMask: number;
+  asid: number;
+}
+const PLAIN: WalkOpts = { ppnMask: 0x3fffff, asid: 0 };
 
 /**
  * One Sv32 walk (`x4`: Sv32x4, 34-bit input, 16 KiB root) from root PPN `rootPpn`; `ptePa` maps a
- * page-table address to where it is read (the G stage for VS-stage tables).
+ * page-table address to where it is read (the G stage for VS-stage tables). A leaf's PTE is returned
+ * with the address (its C-bit is the caller's business).
  */
-function walk(m: Machine, stage: string, rootPpn: number, addr: number, access: DebugAccess, gstage: boolean, ptePa: (a: number) => Walk): Walk {
-  let base = rootPpn * 4096;
+function walk(m: Machine, stage: string, rootPpn: number, addr: number, access: DebugAccess, gstage: boolean, ptePa: (a: number) => Walk, opts: WalkOpts = PLAIN): Walk {
+  let base = (rootPpn & opts.ppnMask) * 4096;
   for (let level = 1; level >= 0; level--) {
     const vpn = level === 1 ? Math.floor(addr / 0x400000) : Math.floor(addr / 4096) & 0x3ff;
     const at = ptePa(base + vpn * 4);
     if (!at.ok) return { ok: false, reason: `${stage}: page table at ${hex(base + vpn * 4)}: ${at.reason}` };
-    const pte = readWord(m, at.pa);
+    const pte = readWord(m, at.pa, opts.asid);
     if (pte === undefined) return { ok: false, reason: `${stage}: page table entry at ${hex(at.pa)} is not in RAM` };
     if ((pte & PTE_V) === 0) return { ok: false, reason: `${stage}: ${hex(addr)} is unmapped (invalid PTE at level ${level})` };
     if ((pte & PTE_R) === 0 && (pte & PTE_W) !== 0) return { ok: false, reason: `${stage}: reserved PTE (W without R) at ${hex(at.pa)}` };
+    const ppn = (pte >>> 10) & opts.ppnMask;
     if ((pte & (PTE_R | PTE_W | PTE_X)) === 0) {
-      base = (pte >>> 10) * 4096;
+      base = ppn * 4096;
       continue;
     }
     if (gstage && (pte & PTE_U) === 0) return { ok: false, reason: `${stage}: permission: the leaf for ${hex(addr)} has U = 0` };
     if (!allows(pte, access)) return { ok: false, reason: `${stage}: permission: ${hex(addr)} is not ${access === 'write' ? 'writable' : access === 'fetch' ? 'executable' : 'readable'}` };
-    if (level === 1 && ((pte >>> 10) & 0x3ff) !== 0) return { ok: false, reason: `${stage}: misaligned superpage for ${hex(addr)}` };
-    return { ok: true, pa: level === 1 ? (pte >>> 20) * 0x400000 + (addr % 0x400000) : (pte >>> 10) * 4096 + (addr % 4096) };
+    if (level === 1 && (ppn & 0x3ff) !== 0) return { ok: false, reason: `${stage}: misaligned superpage for ${hex(addr)}` };
+    return { ok: true, pa: level === 1 ? (ppn >>> 10) * 0x400000 + (addr % 0x400000) : ppn * 4096 + (addr % 4096), pte };
   }
   return { ok: false, reason: `${stage}: ${hex(addr)} is unmapped (pointer PTE at the last level)` };
 }
@@ -106,17 +128,24 @@ export function debugTranslate(machine: Machine, hart: number, addr: number, spa
   if (h.virt) {
     const hgatp = csr(HCSR.hgatp);
     const vsatp = csr(HCSR.vsatp);
+    // cvm-model 2: with an engine the C-bit is the top PPN bit, and VS-stage tables are private.
+    const cipher = machine.ram.cipher !== undefined;
     let gpa = va;
+    let enc = cipher ? 1 : undefined; // vsatp Bare: all private
     if (vsatp >>> 31 !== 0) {
-      const vs = walk(machine, 'VS-stage', vsatp & 0x3fffff, va, access, false, (a) => gStage(machine, hgatp, a, 'read'));
+      const opts: WalkOpts = cipher ? { ppnMask: PPN_MASK_C, asid: vmidOf(hgatp) } : PLAIN;
+      const vs = walk(machine, 'VS-stage', vsatp, va, access, false, (a) => gStage(machine, hgatp, a, 'read'), opts);
       if (!vs.ok) return vs;
       gpa = vs.pa;
+      if (cipher) enc = vs.pte! >>> 31;
     }
+    if (cipher && access === 'fetch') enc = 1; // fetches are always private (2.3)
     const g = gStage(machine, hgatp, gpa, access);
-    return g.ok ? { ok: true, pa: g.pa, gpa } : g;
+    return g.ok ? { ok: true, pa: g.pa, gpa, ...(enc !== undefined ? { enc } : {}) } : g;
   }
   if (h.priv === Priv.M) return { ok: true, pa: va };
   const satp = csr(CSR.satp);
   if (satp >>> 31 === 0) return { ok: true, pa: va };
-  return walk(machine, 'Sv32', satp & 0x3fffff, va, access, false, (a) => ({ ok: true, pa: a }));
+  const r = walk(machine, 'Sv32', satp & 0x3fffff, va, access, false, (a) => ({ ok: true, pa: a }));
+  return r.ok ? { ok: true, pa: r.pa } : r;
 }
