@@ -24,7 +24,8 @@ export interface MachineConfig {
   /**
    * Built-in hardware features to attach (BUILTIN_FEATURES; emulator/cvm/README.md): 'memory-encryption'
    * (AES-128 XEX per ASID, the C-bit), 'secure-processor' (the PSP-like mailbox), 'register-protection'
-   * (SEV-ES-like) and 'integrity' (SEV-SNP-like RMP); each implies the ones before it. They need a
+   * (SEV-ES-like) and 'integrity' (SEV-SNP-like RMP); each implies the ones before it. 'host-key'
+   * (with memory-encryption) gives the host its own key, SME-style (cvm-model 1.3). They need a
    * CryptoProvider (new Machine(config, { crypto })).
    */
   features?: string[];
@@ -33,7 +34,7 @@ export interface MachineConfig {
 }
 
 /** Names of the built-in features a configuration may list. */
-export const BUILTIN_FEATURES = ['memory-encryption', 'secure-processor', 'register-protection', 'integrity'] as const;
+export const BUILTIN_FEATURES = ['memory-encryption', 'secure-processor', 'register-protection', 'integrity', 'host-key'] as const;
 
 export const DEFAULT_CONFIG: MachineConfig = {
   harts: 1,

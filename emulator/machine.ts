@@ -220,7 +220,7 @@ export class Machine {
       if (crypto === undefined) throw new ConfigError(`features ${features.join(', ')} need a crypto provider: create the Machine with { crypto } (adapter/node-crypto.ts)`);
       const seed = config.seed ?? new DataView(crypto.randomBytes(4).buffer).getUint32(0);
       this.seed = seed;
-      this.mee = new MemoryEncryption({ seed, crypto });
+      this.mee = new MemoryEncryption({ seed, crypto, hostKey: features.includes('host-key') });
       this.addFeature(this.mee);
       // Each level implies the ones below it (emulator/cvm/README.md).
       const rmp = features.includes('integrity');

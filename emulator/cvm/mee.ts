@@ -26,6 +26,8 @@ const PAGE = 4096;
 const FIRST_BIT = 4;
 const LAST_BIT = 33;
 export const MAX_ASID = 127;
+/** Key id of the host's own key (cvm-model 1.3), after the guests' (key id = ASID). */
+export const HOST_KEY_ID = MAX_ASID + 1;
 
 const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 
@@ -33,6 +35,8 @@ export interface MemoryEncryptionView {
   cbit: string;
   cipher: string;
   keys: { asid: number; fingerprint: string; pagesInView: number }[];
+  /** The host's own key (1.3), when the machine has one. */
+  hostKey: { fingerprint: string; pagesInView: number } | null;
   /** Bytes through AES so far (decrypted into views, encrypted back to DRAM). */
   aes: { bytesDecrypted: number; bytesEncrypted: number };
 }
@@ -47,7 +51,9 @@ export class MemoryEncryption implements Feature, RamCipher {
   readonly name = 'memory-encryption';
   readonly description = 'AES-128 XEX per ASID between the LLC and DRAM; the C-bit is bit 33 of a guest-physical address';
   private readonly crypto: CryptoProvider;
-  private readonly keys: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(MAX_ASID + 1).fill(undefined);
+  private readonly keys: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(HOST_KEY_ID + 1).fill(undefined);
+  /** The host has its own key (SME-style, cvm-model 1.3): host pages marked encrypted and guests' shared pages use it. */
+  readonly hostKey: boolean;
   /** t_i for i = FIRST_BIT..LAST_BIT, 16 bytes each. */
   private readonly t: Uint8Array[] = [];
   /** T(offset) for the 256 16-byte blocks of a page (bits 4..11). */
@@ -56,8 +62,10 @@ export class MemoryEncryption implements Feature, RamCipher {
   private decrypted = 0;
   private encrypted = 0;
 
-  constructor(opts: { seed: number; crypto: CryptoProvider }) {
+  constructor(opts: { seed: number; crypto: CryptoProvider; hostKey?: boolean }) {
     this.crypto = opts.crypto;
+    this.hostKey = opts.hostKey === true;
+    if (this.hostKey) this.keys[HOST_KEY_ID] = derive(opts.crypto, opts.seed, 'host-key', 16);
     for (let i = FIRST_BIT; i <= LAST_BIT; i++) this.t.push(derive(opts.crypto, opts.seed, `tweak/${i}`, 16));
     for (let blk = 0; blk < PAGE / 16; blk++) {
       const off = blk * 16;
@@ -72,7 +80,12 @@ export class MemoryEncryption implements Feature, RamCipher {
 
   // --- RamCipher (called by RAM when a page changes hands).
 
+  /**
+   * 2.4: enc = 1 uses the guest's key (the host's for ASID 0); enc = 0 uses no key, or the host key
+   * when the host has one (1.3: a guest's shared pages are then the host's encrypted pages).
+   */
   keyFor(asid: number, enc: number): number {
+    if (this.hostKey && (asid === 0 ? enc === 1 : enc === 0)) return HOST_KEY_ID;
     return enc !== 0 && asid > 0 && asid <= MAX_ASID && this.keys[asid] !== undefined ? asid : 0;
   }
 
@@ -120,7 +133,7 @@ export class MemoryEncryption implements Feature, RamCipher {
   /** ASIDs with a key, ascending. */
   boundAsids(): number[] {
     const out: number[] = [];
-    this.keys.forEach((k, a) => { if (k !== undefined) out.push(a); });
+    this.keys.forEach((k, a) => { if (k !== undefined && a <= MAX_ASID) out.push(a); });
     return out;
   }
 
@@ -163,23 +176,28 @@ export class MemoryEncryption implements Feature, RamCipher {
     return {
       cbit: 'bit 33 of the guest-physical address (bit 31 of a VS-stage PTE)',
       cipher: 'AES-128 XEX, T(pa) = xor of t_i for set bits i >= 4',
-      keys: this.boundAsids().map((asid) => ({ asid, fingerprint: hex(this.crypto.sha384(this.keys[asid]!).subarray(0, 8)), pagesInView: views.get(asid) ?? 0 })),
+      keys: this.boundAsids().map((asid) => ({ asid, fingerprint: this.fingerprint(asid), pagesInView: views.get(asid) ?? 0 })),
+      hostKey: this.hostKey ? { fingerprint: this.fingerprint(HOST_KEY_ID), pagesInView: views.get(HOST_KEY_ID) ?? 0 } : null,
       aes: { bytesDecrypted: this.decrypted, bytesEncrypted: this.encrypted },
     };
   }
 
   snapshot(): Saved {
     const keys: [number, Uint8Array][] = [];
-    this.keys.forEach((k, a) => { if (k !== undefined) keys.push([a, k]); });
+    this.keys.forEach((k, a) => { if (k !== undefined && a <= MAX_ASID) keys.push([a, k]); });
     return { keys, decrypted: this.decrypted, encrypted: this.encrypted };
   }
 
   restore(s: unknown): void {
     const v = s as Saved;
-    this.keys.fill(undefined);
+    this.keys.fill(undefined, 0, HOST_KEY_ID);
     for (const [a, k] of v.keys) this.keys[a] = k.slice();
     this.decrypted = v.decrypted;
     this.encrypted = v.encrypted;
+  }
+
+  private fingerprint(key: number): string {
+    return hex(this.crypto.sha384(this.keys[key]!).subarray(0, 8));
   }
 
   private attached(): FeatureHost {

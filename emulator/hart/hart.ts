@@ -137,6 +137,8 @@ export class Hart {
   lastGpa = 0;
   /** Out-parameter of two-stage translation: the C-bit of the last success (cvm-model 2.2). */
   lastEnc = 0;
+  /** Out-parameter of host Sv32 translation: the host C-bit (cvm-model 1.3), 0 without a host key. */
+  lastHostEnc = 0;
   /** C-bit (enc) and memory key id of the last translated access (memory.ts xlate; 0 without encryption). */
   accessEnc = 0;
   accessKey = 0;

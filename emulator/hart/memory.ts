@@ -57,7 +57,7 @@ export function xlate(h: Hart, va: number, size: number, access: Access, quiet =
   // (2.3); HLV/HSV are the hypervisor's accesses and never use a guest's key.
   const cipher = h.bus.ram.cipher;
   if (cipher !== undefined) {
-    const enc = !virt || h.hyperAccess !== 0 ? 0 : access === Access.Fetch ? 1 : h.lastEnc;
+    const enc = !virt ? h.lastHostEnc : h.hyperAccess !== 0 ? 0 : access === Access.Fetch ? 1 : h.lastEnc;
     h.accessEnc = enc;
     h.accessKey = cipher.keyFor(virt ? (h.hgatp >>> 22) & 0x7f : 0, enc);
   }

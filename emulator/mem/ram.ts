@@ -33,6 +33,8 @@ export interface RamSnapshot {
  * integers 1..255 naming a key; 0 means no key.
  */
 export interface RamCipher {
+  /** The host has a key of its own (cvm-model 1.3): host Sv32 leaf PTEs' bit 31 is then a C-bit. */
+  readonly hostKey: boolean;
   /** Key id for an access by encryption identity `asid` with C-bit `enc` (cvm-model 1.1, 2.4); 0 = none. */
   keyFor(asid: number, enc: number): number;
   /** Decrypt whole 16-byte blocks of DRAM bytes (a copy, in place) as stored at system physical `pa` under key `key`. */

@@ -36,6 +36,12 @@ export interface MmuContext {
   mstatus: number;
   readonly pmp: Pmp;
   readonly bus: Bus;
+  /**
+   * Out: the C-bit of the last successful translation. It exists only when the host has a key of its
+   * own (cvm-model 1.3, SME-style: bus.ram.cipher.hostKey): bit 31 of the leaf PTE, the top bit of
+   * the 34-bit physical address, which is then stripped. 0 otherwise and for Bare/M.
+   */
+  lastHostEnc: number;
 }
 
 /**
@@ -44,6 +50,7 @@ export interface MmuContext {
  */
 export function translate(ctx: MmuContext, va: number, access: Access, priv: number, virt: boolean): number {
   if (virt) throw new Error('translate: V=1 accesses go through translateGuest (two-stage.ts)');
+  ctx.lastHostEnc = 0;
   if (priv === Priv.M || ctx.satp >= 0) return va >>> 0; // satp.MODE (bit 31) = 0: Bare
   const bus = ctx.bus;
   let base = (ctx.satp & 0x3fffff) * 4096;
@@ -80,9 +87,13 @@ export function translate(ctx: MmuContext, va: number, access: Access, priv: num
       if (!bus.isRam(pteAddr, 4)) return XLATE_PAGE_FAULT;
       bus.write(pteAddr, 4, updated);
     }
+    // With a host key the top PPN bit is the C-bit (SME-style), not an address bit.
+    const hostKey = bus.ram.cipher?.hostKey === true;
+    ctx.lastHostEnc = hostKey ? pte >>> 31 : 0;
+    const ppn = (pte >>> 10) & (hostKey ? 0x1fffff : 0x3fffff);
     return level === 1
-      ? (pte >>> 20) * 0x400000 + (va & 0x3fffff)
-      : (pte >>> 10) * 4096 + (va & 0xfff);
+      ? (ppn >>> 10) * 0x400000 + (va & 0x3fffff)
+      : ppn * 4096 + (va & 0xfff);
   }
   return XLATE_PAGE_FAULT; // a pointer at level 0
 }

@@ -14,7 +14,7 @@ describe('vmscope run: usage errors exit 64 with one line that says what to do',
     [['run', HELLO, '--isa', 'rv64gc'], /RV32 only/],
     [['run', HELLO, '--frobnicate'], /unknown option --frobnicate/],
     [['launch', HELLO], /unknown command 'launch'/],
-    [['run', HELLO, '--features', 'sev'], /--features\[0\]: must be one of memory-encryption, secure-processor, register-protection, integrity, got "sev"/],
+    [['run', HELLO, '--features', 'sev'], /--features\[0\]: must be one of memory-encryption, secure-processor, register-protection, integrity, host-key, got "sev"/],
     [['run', HELLO, '--seed', '-1'], /--seed wants a whole number/],
     [['run', HELLO, '--reports', 'x'], /--reports needs the secure processor: add --features secure-processor/],
   ])('%j', (args, message) => {

@@ -88,8 +88,8 @@ describe('parseMachineConfig', () => {
 
   it('reads the built-in features list, and names a bad entry', () => {
     expect(parse({ features: ['memory-encryption', 'secure-processor'], seed: 1 }).features).toEqual(['memory-encryption', 'secure-processor']);
-    expect(errorOf('{"features": "memory-encryption"}')).toBe('features: must be an array of feature names (memory-encryption, secure-processor, register-protection, integrity), got "memory-encryption"');
-    expect(errorOf('{"features": ["sev"]}')).toBe('features[0]: must be one of memory-encryption, secure-processor, register-protection, integrity, got "sev"');
+    expect(errorOf('{"features": "memory-encryption"}')).toBe('features: must be an array of feature names (memory-encryption, secure-processor, register-protection, integrity, host-key), got "memory-encryption"');
+    expect(errorOf('{"features": ["sev"]}')).toBe('features[0]: must be one of memory-encryption, secure-processor, register-protection, integrity, host-key, got "sev"');
     expect(errorOf('{"features": ["memory-encryption", "memory-encryption"]}')).toBe("features[1]: 'memory-encryption' is listed twice");
     expect((schema.properties!.features as Schema & { items: { enum: string[] } }).items.enum).toEqual([...BUILTIN_FEATURES]);
   });

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { assemble, link } from '../../../emulator/asm/index';
 import { ConfigError, DEFAULT_CONFIG, loadElf, Machine, type MachineConfig } from '../../../emulator/api';
 import { NodeCrypto } from '../../../adapter/node-crypto';
+import { HOST_KEY_ID } from '../../../emulator/cvm/mee';
 
 const crypto = new NodeCrypto();
 const KEY = Uint8Array.from({ length: 16 }, (_, i) => 0xa0 + i);
@@ -230,5 +231,80 @@ describe('the XEX cipher (cvm-model 3.2)', () => {
     expect(() => mee.bindKey(0, KEY)).toThrow(/guest ASIDs are 1..127/);
     expect(() => mee.bindKey(128, KEY)).toThrow(RangeError);
     expect(() => mee.bindKey(1, new Uint8Array(8))).toThrow(/16 bytes/);
+  });
+});
+
+describe('the host key (cvm-model 1.3, SME-style)', () => {
+  /**
+   * S-mode host with Sv32: VA 0x80000000 maps PA 0x80000000 with the host C-bit (PTE bit 31), VA
+   * 0xc0000000 the same PAs without it. S runs from the plain alias (its code is not encrypted),
+   * stores through the encrypted mapping, loads the word back through both (a0: C = 1, a1: C = 0)
+   * and calls M.
+   */
+  const HOST_SRC = `
+.globl _start
+.text
+_start:
+  la t0, mtrap
+  csrw mtvec, t0
+  li t0, -1
+  csrw pmpaddr0, t0
+  li t0, 0x1f
+  csrw pmpcfg0, t0
+  li t0, 0x80000000 | 0x80004
+  csrw satp, t0
+  li t0, 1 << 11
+  csrs mstatus, t0
+  la t0, smode
+  li t1, 0x40000000
+  add t0, t0, t1
+  csrw mepc, t0
+  mret
+.balign 4
+mtrap:
+  li t0, 0x100000
+  li t1, 0x5555
+  sw t1, 0(t0)
+1: j 1b
+smode:
+  li t0, 0x80003000
+  li t1, 0x600dcafe
+  sw t1, 0(t0)
+  lw a0, 0(t0)
+  li t0, 0xc0003000
+  lw a1, 0(t0)
+  ecall
+.balign 0x4000
+root:
+  .zero 0x200 * 4
+  .word 0xa00000cf
+  .zero (0x300 - 0x201) * 4
+  .word 0x200000cf
+`;
+
+  it('host pages mapped with the host C-bit are encrypted with the host key; the same PA without it reads ciphertext', () => {
+    const obj = assemble(HOST_SRC, { file: 'host.S', march: 'rv32imac_zicsr_zifencei' });
+    if (obj.object === undefined) throw new Error(obj.errors.map((e) => e.message).join('\n'));
+    const elf = link([{ name: 'host.o', bytes: obj.object }], { base: 0x80000000 }).elf!;
+    const m = new Machine({ ...DEFAULT_CONFIG, features: ['memory-encryption', 'host-key'], seed: SEED }, { crypto });
+    m.load(loadElf(elf));
+    expect(m.run(10_000)).toEqual({ kind: 'exit', code: 0 });
+    const [a0, a1] = [10, 11].map((r) => m.harts[0]!.x[r]! >>> 0);
+    expect(a0).toBe(0x600dcafe);
+    expect(a1).not.toBe(0x600dcafe);
+    expect(a1).toBe(u32(m.mee!.readDram(0x80003000, 4)));
+    expect(m.mee!.viewState().hostKey).toMatchObject({ fingerprint: expect.stringMatching(/^[0-9a-f]{16}$/) });
+    // Without the host key, bit 31 of a host PTE is an address bit: PA 0x2_8000_3000 is not RAM.
+    const plain = new Machine({ ...DEFAULT_CONFIG, features: ['memory-encryption'], seed: SEED }, { crypto });
+    plain.load(loadElf(elf));
+    plain.run(10_000);
+    expect(plain.harts[0]!.mcause >>> 0).toBe(7); // store access fault
+  });
+
+  it('a guest\'s shared page is encrypted with the host key (2.4)', () => {
+    const m = run({ features: ['memory-encryption', 'host-key'] });
+    expect(m.harts[0]!.x[11]! >>> 0).not.toBe(0x12345678); // M-mode reads DRAM: host-key ciphertext
+    expect(new DataView(m.ram.readBytes(0x5000, 4, HOST_KEY_ID).buffer).getUint32(0, true)).toBe(0x12345678);
+    expect(m.harts[0]!.x[10]! >>> 0).toBe(u32(m.mee!.readDram(0x80003000, 16))); // private pages as before
   });
 });
