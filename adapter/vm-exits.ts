@@ -21,6 +21,7 @@ const M_IRQS = [1, 3, 5, 7, 9, 11];
 const S_IRQS = [1, 5, 9];
 const CSR_SCAUSE = 0x142;
 const CSR_SEPC = 0x141;
+const CSR_STVAL = 0x143;
 const CSR_HSTATUS = 0x600;
 const CSR_HGATP = 0x680;
 const CSR_VSATP = 0x280;
@@ -35,6 +36,7 @@ const CAUSES: Record<number, string> = {
   8: 'ecall from U-mode', 9: 'ecall from HS-mode', 10: 'ecall from VS-mode', 11: 'ecall from M-mode',
   12: 'instruction page fault', 13: 'load page fault', 15: 'store page fault',
   20: 'instruction guest-page fault', 21: 'load guest-page fault', 22: 'virtual instruction', 23: 'store guest-page fault',
+  24: '#VC (virtualization exception)', 25: 'integrity fault',
 };
 const INTERRUPTS: Record<number, string> = {
   1: 'supervisor software interrupt', 2: 'VS software interrupt', 3: 'machine software interrupt',
@@ -164,6 +166,14 @@ export const EXCEPTION_FILTERS: DebugProtocol.ExceptionBreakpointsFilter[] = [
   { filter: 'illegal-instruction', label: 'Illegal instruction', description: 'Any illegal-instruction exception taken to HS- or M-mode (cause 2).', default: false },
   { filter: 'virtual-instruction', label: 'Virtual instruction', description: 'Virtual-instruction exception (cause 22), e.g. wfi with hstatus.VTW.', default: false },
   { filter: 'ecall-vs', label: 'ecall from VS-mode (SBI call)', description: 'A guest\'s environment call (cause 10).', default: false },
+  {
+    filter: 'register-protection', label: 'Register-protection exit or #VC',
+    description: 'A register-protected (ES) guest exits (its registers were just saved to the VMSA and cleared), or an intercept is reflected into it as #VC (cause 24).', default: false,
+  },
+  {
+    filter: 'integrity-fault', label: 'Integrity fault (RMP)',
+    description: 'A reverse-map-table check failed: integrity fault (cause 25) to the hypervisor, or #VC into the guest for a page it has not validated.', default: false,
+  },
 ];
 
 /**
@@ -201,22 +211,34 @@ export class TrapCatcher {
 
   /** The trap-catch filter: the trap (just entered, CSRs written) matches an enabled filter. */
   private catches(hart: number, cause: number, interrupt: boolean, toPriv: number, toVirt: boolean): boolean {
-    if (toVirt || (toPriv !== 1 && toPriv !== 3)) return false;
     const m = this.t.machine;
+    const f = this.filters;
+    if (toVirt) {
+      // #VC (emulator/cvm/README.md): vstval (stval while V=1) holds the intercepted cause, 25 for an unvalidated page.
+      if (interrupt || cause !== 24) return false;
+      const why = (m.readCsr(hart, CSR_STVAL) ?? 0) >>> 0;
+      if (!f.has('register-protection') && !(f.has('integrity-fault') && why === 25)) return false;
+      this.texts.set(hart, `#VC reflected into the guest: ${why === 25 ? 'page not validated (integrity)' : trapName(why)}`);
+      return true;
+    }
+    if (toPriv !== 1 && toPriv !== 3) return false;
     const h = m.harts[hart]!;
     const fromGuest = h.hasH && (toPriv === 3
       ? ((m.readCsr(hart, CSR_MSTATUSH) ?? 0) & MSTATUSH_MPV) !== 0
       : ((m.readCsr(hart, CSR_HSTATUS) ?? 0) & HSTATUS_SPV) !== 0);
     const exc = !interrupt;
-    const f = this.filters;
+    const vmsa = fromGuest && m.es !== undefined ? m.es.vmsaOf(vmidOf(m.readCsr(hart, CSR_HGATP) ?? 0)) : undefined;
     const hit = (f.has('vm-exit') && fromGuest)
+      || (f.has('register-protection') && vmsa !== undefined)
+      || (exc && f.has('integrity-fault') && cause === 25)
       || (exc && f.has('guest-page-fault') && (cause === 20 || cause === 21 || cause === 23))
       || (exc && f.has('illegal-instruction') && cause === 2)
       || (exc && f.has('virtual-instruction') && cause === 22)
       || (exc && f.has('ecall-vs') && cause === 10);
     if (!hit) return false;
     const where = toPriv === 3 ? 'M-mode' : h.hasH ? 'HS-mode' : 'S-mode';
-    this.texts.set(hart, `${fromGuest ? 'VM exit: ' : ''}${trapName(((interrupt ? 0x80000000 : 0) + cause) >>> 0)} (trap to ${where})`);
+    const saved = vmsa !== undefined ? `; register protection saved the guest's registers to its VMSA at 0x${vmsa.toString(16)} and cleared them` : '';
+    this.texts.set(hart, `${fromGuest ? 'VM exit: ' : ''}${trapName(((interrupt ? 0x80000000 : 0) + cause) >>> 0)} (trap to ${where}${saved})`);
     return true;
   }
 }
