@@ -122,7 +122,9 @@ function parseDataId(id: string): { addr: number; size: number } | undefined {
 }
 
 /**
- * What can be watched: the memory an expression names (an object symbol, a `*(type*)addr`
+ * What can be watched: a memory reference in any address space (`gpa:1:0x80003000`,
+ * `dec:1:0x...`, `va:0:0x...`, `phys:0x...`: watchpoints are physical, so every view of a location
+ * watches the same bytes), the memory an expression names (an object symbol, a `*(type*)addr`
  * dereference) or, with `asAddress`, the address the expression evaluates to. Registers cannot be.
  */
 export function dataBreakpointInfo(t: Target, a: Record<string, unknown>, hart: number): DebugProtocol.DataBreakpointInfoResponse['body'] {
@@ -131,6 +133,13 @@ export function dataBreakpointInfo(t: Target, a: Record<string, unknown>, hart: 
   if (a.variablesReference !== undefined) return none(`'${name}' is a register: only memory can be watched`);
   let addr: number;
   let size = typeof a.bytes === 'number' && a.bytes > 0 ? a.bytes : 4;
+  const ref = /^[a-z]+:/i.test(name.trim()) ? parseMemoryReference(name) : undefined;
+  if (typeof ref === 'string') return none(ref);
+  if (ref !== undefined) {
+    const tr = t.translate(ref.space, ref.address, 'write');
+    if (!tr.ok) return none(`${name}: ${tr.reason}`);
+    return watchable(t, tr.pa, size);
+  }
   try {
     const ctx = t.evalContext(hart);
     const r = evaluate(name, ctx);
@@ -147,8 +156,11 @@ export function dataBreakpointInfo(t: Target, a: Record<string, unknown>, hart: 
   // Expressions name the hart's (virtual) addresses; watchpoints are on physical ones.
   const tr = t.translate({ kind: 'va', hart }, addr);
   if (!tr.ok) return none(`0x${addr.toString(16)}: ${tr.reason}`);
-  addr = tr.pa;
-  if (t.readPhys(addr, 1) === undefined) return none(`0x${addr.toString(16)} is not in RAM`);
+  return watchable(t, tr.pa, size);
+}
+
+function watchable(t: Target, addr: number, size: number): DebugProtocol.DataBreakpointInfoResponse['body'] {
+  if (t.readPhys(addr, 1) === undefined) return { dataId: null, description: `0x${addr.toString(16)} is not in RAM` };
   return {
     dataId: `phys:0x${addr.toString(16).padStart(8, '0')}:${size}`,
     description: `${size} byte${size === 1 ? '' : 's'} at ${physRef(addr)}`,

@@ -64,6 +64,18 @@ describe('debug adapter: register protection and integrity (cvm-protection.S)', 
     expect(e.event).toBe('terminated');
   });
 
+  it('watches guest memory named in any address space: a write of the guest\'s private page stops there', async () => {
+    const e0 = await launch(dc, ['integrity-fault']); // the first stop: after the guest ran
+    expect(text(e0)).toBe('integrity fault (trap to M-mode)');
+    for (const name of ['gpa:1:0x80003000', 'dec:1:0x80003000', 'phys:0x80003000']) {
+      const info = await dc.dataBreakpointInfoRequest({ name, variablesReference: undefined } as DebugProtocol.DataBreakpointInfoArguments);
+      expect(info.body.dataId, name).toBe('phys:0x80003000:4');
+    }
+    const bad = await dc.dataBreakpointInfoRequest({ name: 'dec:200:0x80003000' } as DebugProtocol.DataBreakpointInfoArguments);
+    expect(bad.body.dataId).toBeNull();
+    expect(bad.body.description).toMatch(/ASID from 1 to 127/);
+  });
+
   it('the protection filters are offered and can be combined with the others', async () => {
     const e = await launch(dc, ['integrity-fault']);
     expect(text(e)).toBe('integrity fault (trap to M-mode)');
