@@ -72,7 +72,15 @@ export class CacheModel implements Feature {
     }
   }
 
+  /** Line `slot` of `c` becomes dirty: memory keeps its old bytes until the line is written back. */
+  private dirtied(c: CacheLevel, slot: number): void {
+    c.setDirty(slot, true);
+    this.host?.lineData('dirty', c.slotPa(slot), c.line, c.slotAsid(slot), c.slotEnc(slot));
+  }
+
   private event(type: CacheEvent['type'], c: CacheLevel, slot: number, toMemory = false): void {
+    if (type === 'writeback' && toMemory) this.host?.lineData('written', c.slotPa(slot), c.line, c.slotAsid(slot), c.slotEnc(slot));
+    else if (type === 'invalidate' && c.isDirty(slot)) this.host?.lineData('lost', c.slotPa(slot), c.line, c.slotAsid(slot), c.slotEnc(slot));
     const h = this.host;
     if (h === undefined || !h.wantsCacheEvents) return;
     h.cacheEvent({ type, cache: c.name, pa: c.slotPa(slot), asid: c.slotAsid(slot), enc: c.slotEnc(slot), dirty: c.isDirty(slot), size: c.line, toMemory });
@@ -96,7 +104,7 @@ export class CacheModel implements Feature {
     if (hit >= 0) {
       st.hits++;
       c.touch(hit);
-      if (write) c.setDirty(hit, true);
+      if (write && !c.isDirty(hit)) this.dirtied(c, hit);
       return;
     }
     st.misses++;
@@ -113,7 +121,8 @@ export class CacheModel implements Feature {
         this.llcAccess(hart, c.slotPa(slot), c.slotAsid(slot), c.slotEnc(slot), true);
       }
     }
-    c.install(slot, line, asid, enc, write);
+    c.install(slot, line, asid, enc, false);
+    if (write) this.dirtied(c, slot);
     this.event('fill', c, slot);
   }
 
@@ -126,7 +135,7 @@ export class CacheModel implements Feature {
     if (hit >= 0) {
       st.hits++;
       c.touch(hit);
-      if (write) c.setDirty(hit, true);
+      if (write && !c.isDirty(hit)) this.dirtied(c, hit);
       return;
     }
     st.misses++;
@@ -141,7 +150,8 @@ export class CacheModel implements Feature {
         this.event('writeback', c, slot, true); // to memory, through the encryption engine
       }
     }
-    c.install(slot, line, asid, enc, write);
+    c.install(slot, line, asid, enc, false);
+    if (write) this.dirtied(c, slot);
     this.event('fill', c, slot);
   }
 

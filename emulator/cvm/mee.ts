@@ -18,7 +18,7 @@
  * view state shows a fingerprint (SHA-384 of the key, 8 bytes), not the key.
  */
 import type { RamCipher } from '../mem/ram';
-import type { CacheEvent, Feature, FeatureHost } from '../features/types';
+import type { Feature, FeatureHost } from '../features/types';
 import { derive, type CryptoProvider } from './crypto';
 
 const PAGE = 4096;
@@ -99,15 +99,6 @@ export class MemoryEncryption implements Feature, RamCipher {
     this.xex(this.keys[key]!, pa, data, false);
   }
 
-  /**
-   * With the cache model on, DRAM sees cache lines (3.1): a line written back to memory is encrypted
-   * into DRAM, a dirty line dropped without write-back (cbo.inval, cinval.all) loses its data: the
-   * CPU's view of it goes back to DRAM's.
-   */
-  onCacheEvent(e: CacheEvent): void {
-    if (e.type === 'writeback' && e.toMemory) this.host?.writeBackLine(e.pa, e.size, this.keyFor(e.asid, e.enc));
-    else if (e.type === 'invalidate' && e.dirty) this.host?.revertLine(e.pa, e.size, this.keyFor(e.asid, e.enc));
-  }
 
   // --- The secure processor's interface (cvm-model 1.2: only it binds keys).
 

@@ -127,13 +127,13 @@ export class FeatureRegistry implements MemoryObserver, FeatureHost {
     if ((h.mcountinhibit & 1) === 0) h.cycleDelta = (h.cycleDelta + BigInt(n)) & 0xffff_ffff_ffff_ffffn;
   }
 
-  writeBackLine(pa: number, len: number, key: number): void {
-    this.ram.writeBackLine(pa - this.ram.base, len, key);
-  }
-
-  revertLine(pa: number, len: number, key: number): void {
+  lineData(op: 'dirty' | 'written' | 'lost', pa: number, len: number, asid: number, enc: number): void {
     const off = pa - this.ram.base;
-    if (this.ram.revertLine(off, len, key)) this.bus.onRamWrite(off, len); // decoded code there is stale
+    if (off < 0 || off + len > this.ram.size) return;
+    const key = this.ram.cipher?.keyFor(asid, enc) ?? 0;
+    if (op === 'dirty') this.ram.lineDirtied(off, len, key);
+    else if (op === 'written') this.ram.writeBackLine(off, len, key);
+    else if (this.ram.revertLine(off, len, key)) this.bus.onRamWrite(off, len); // decoded code there is stale
   }
 
   hart(i: number): HartView {

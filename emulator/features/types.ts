@@ -187,10 +187,13 @@ export interface FeatureHost {
   flushTlbs(): void;
   /** Add `n` cycles to hart `hart`'s mcycle (a latency model; nothing while mcountinhibit.CY freezes it). */
   addCycles(hart: number, n: number): void;
-  /** A cache line under key id `key` reached DRAM: encrypt it there from the CPU's view (mem/ram.ts). */
-  writeBackLine(pa: number, len: number, key: number): void;
-  /** A dirty line under `key` was lost: the CPU's view of it reverts to DRAM's bytes, decrypted. */
-  revertLine(pa: number, len: number, key: number): void;
+  /**
+   * What caches holding data means for memory (the cache model calls it; cvm-model 3.1, 4.3): a line of
+   * (asid, enc) became dirty ('dirty': DRAM keeps its old bytes), reached DRAM ('written': an LLC
+   * write-back or cbo.clean/flush, encrypted on the way under a key), or was dropped dirty without
+   * write-back ('lost': cbo.inval, cinval.all — the CPU then reads what DRAM holds).
+   */
+  lineData(op: 'dirty' | 'written' | 'lost', pa: number, len: number, asid: number, enc: number): void;
   /** Raise a cache event (the cache model does; other features receive it through onCacheEvent). */
   cacheEvent(e: CacheEvent): void;
   /** True when some feature listens to cache events (skip building them otherwise). */

@@ -26,6 +26,8 @@ export const ZERO_PAGE = new DataView(new ArrayBuffer(PAGE_SIZE));
 /** Plain-data image of RAM (shares page buffers with the live RAM until one side writes). */
 export interface RamSnapshot {
   readonly pages: readonly (DataView | undefined)[];
+  /** DRAM bytes of unencrypted lines dirty in the cache model (lineDirtied); absent in older snapshots. */
+  readonly shadows?: ReadonlyMap<number, Uint8Array>;
 }
 
 /**
@@ -61,6 +63,8 @@ export class Ram {
   private views: (DataView | undefined)[];
   /** 1 = the view may differ from DRAM (it was handed out for writing since it was last written back). */
   private viewDirty: Uint8Array;
+  /** Unencrypted lines dirty in the cache model: DRAM's bytes before they became dirty, by RAM offset. */
+  private shadows = new Map<number, Uint8Array>();
 
   constructor(base: number, size: number) {
     if (size <= 0 || size % PAGE_SIZE !== 0) throw new Error(`RAM size must be a positive multiple of ${PAGE_SIZE}`);
@@ -151,12 +155,24 @@ export class Ram {
   }
 
   /**
-   * A cache line of the page's view under `key` reached DRAM (an LLC write-back, cvm-model 3.1):
-   * encrypt those bytes of the view into DRAM, keeping the view. Nothing when the page has no view
-   * under `key` (its bytes went to DRAM when the view was dropped). `off`, `len`: 16-byte aligned.
+   * A cache line became dirty (emulator/cache): for an unencrypted line (key 0), whose bytes the CPU
+   * writes straight into DRAM here, keep DRAM's bytes as they are now, so that losing the line
+   * (revertLine) can bring them back. Keyed lines need nothing: their view is apart from DRAM.
+   */
+  lineDirtied(off: number, len: number, key: number): void {
+    if (key !== 0 || this.shadows.has(off)) return;
+    this.shadows.set(off, this.readBytes(off, len));
+  }
+
+  /**
+   * A cache line reached DRAM (an LLC write-back, cbo.clean/flush; cvm-model 3.1). Under a key:
+   * encrypt those bytes of the view into DRAM, keeping the view (nothing when the page has no view
+   * under `key`: its bytes went to DRAM when the view was dropped). Unencrypted: DRAM already has
+   * them. `off`, `len`: 16-byte aligned.
    */
   writeBackLine(off: number, len: number, key: number): void {
     const page = off >>> PAGE_SHIFT;
+    if (key === 0) this.shadows.delete(off);
     if (key === 0 || this.owner[page] !== key) return;
     const inPage = off & PAGE_MASK;
     const v = this.views[page]!;
@@ -171,7 +187,14 @@ export class Ram {
    */
   revertLine(off: number, len: number, key: number): boolean {
     const page = off >>> PAGE_SHIFT;
-    if (key === 0 || this.owner[page] !== key) return false;
+    if (key === 0) {
+      const old = this.shadows.get(off);
+      if (old === undefined) return false;
+      this.shadows.delete(off);
+      new Uint8Array(this.pageForWrite(page).buffer, off & PAGE_MASK, old.length).set(old);
+      return true;
+    }
+    if (this.owner[page] !== key) return false;
     const inPage = off & PAGE_MASK;
     const raw = this.pageForRead(page);
     const data = new Uint8Array(raw.buffer.slice(raw.byteOffset + inPage, raw.byteOffset + inPage + len));
@@ -295,7 +318,7 @@ export class Ram {
   snapshot(): RamSnapshot {
     this.writeBackViews();
     for (let i = 0; i < this.pageCount; i++) if (this.pages[i] !== undefined) this.shared[i] = 1;
-    return { pages: this.pages.slice() };
+    return { pages: this.pages.slice(), shadows: new Map(this.shadows) };
   }
 
   /**
@@ -305,6 +328,7 @@ export class Ram {
    */
   restore(s: RamSnapshot): void {
     if (s.pages.length !== this.pageCount) throw new Error('RAM snapshot is for a different RAM size');
+    this.shadows = new Map(s.shadows ?? []);
     for (let i = 0; i < this.pageCount; i++) {
       const p = s.pages[i];
       this.pages[i] = p;

@@ -308,3 +308,70 @@ root:
     expect(m.harts[0]!.x[10]! >>> 0).toBe(u32(m.mee!.readDram(0x80003000, 16))); // private pages as before
   });
 });
+
+describe('caches hold data (cvm-model 3.1, 4.3)', () => {
+  /** `body` at 0x80000000 in M-mode, then a PASS to the test finisher; caches on. */
+  function machine(body: string, features: string[] = ['memory-encryption'], caches = true): Machine {
+    const src = `.globl _start\n.text\n_start:\n${body}\n  li t0, 0x100000\n  li t1, 0x5555\n  sw t1, 0(t0)\n1: j 1b\n.balign 64\nx: .word 0\n`;
+    const obj = assemble(src, { file: 'r.S', march: 'rv32imach_zicsr_zifencei_zicbom' });
+    if (obj.object === undefined) throw new Error(obj.errors.map((e) => e.message).join('\n'));
+    const m = new Machine({ ...DEFAULT_CONFIG, features, seed: 1, ...(caches ? { caches: {} } : {}) }, { crypto });
+    m.load(loadElf(link([{ name: 'r.o', bytes: obj.object }], { base: 0x80000000 }).elf!));
+    m.writeCsr(0, 0x30a, 0xf0); // menvcfg.CBIE/CBCFE: cbo.* allowed below M too
+    return m;
+  }
+
+  it('cinval.all loses a dirty line of an unencrypted page: the next load reads what DRAM held', () => {
+    const m = machine(`
+  la t0, x
+  li t1, 1
+  sw t1, 0(t0)
+  cbo.flush (t0)
+  li t1, 2
+  sw t1, 0(t0)
+  cinval.all
+  lw a0, 0(t0)`);
+    expect(m.run(1000).kind).toBe('exit');
+    expect(m.harts[0]!.x[10]).toBe(1);
+  });
+
+  it('cbo.inval loses it too; cbo.clean before it keeps the data', () => {
+    const lost = machine(`
+  la t0, x
+  li t1, 7
+  sw t1, 0(t0)
+  cbo.inval (t0)
+  lw a0, 0(t0)`);
+    expect(lost.run(1000).kind).toBe('exit');
+    expect(lost.harts[0]!.x[10]).toBe(0);
+    const kept = machine(`
+  la t0, x
+  li t1, 7
+  sw t1, 0(t0)
+  cbo.clean (t0)
+  cbo.inval (t0)
+  lw a0, 0(t0)`);
+    expect(kept.run(1000).kind).toBe('exit');
+    expect(kept.harts[0]!.x[10]).toBe(7);
+  });
+
+  it('with nothing dropped, caches on and off give the same registers and memory (3.4)', () => {
+    const body = `
+  la t0, x
+  li t1, 7
+  sw t1, 0(t0)
+  cbo.flush (t0)
+  li t1, 9
+  sw t1, 4(t0)
+  cbo.clean (t0)
+  lw a0, 0(t0)
+  lw a1, 4(t0)`;
+    const on = machine(body);
+    const off = machine(body, ['memory-encryption'], false);
+    expect(on.run(1000).kind).toBe('exit');
+    expect(off.run(1000).kind).toBe('exit');
+    expect([on.harts[0]!.x[10], on.harts[0]!.x[11]]).toEqual([7, 9]);
+    expect([off.harts[0]!.x[10], off.harts[0]!.x[11]]).toEqual([7, 9]);
+    expect(Buffer.from(on.readPhys(0x80000000, 0x200))).toEqual(Buffer.from(off.readPhys(0x80000000, 0x200)));
+  });
+});
