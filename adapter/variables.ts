@@ -3,7 +3,8 @@
  * "CSRs" grouped by privilege level, with decoded fields for mstatus, mcause, mip, mie, satp and
  * their S-mode views; on a machine with confidential-VM hardware "Confidential VMs": the machine
  * seed and per VM its key (fingerprint), secure-processor handle, policy and launch state
- * (adapter/cvm.ts). References live until the machine runs again.
+ * (adapter/cvm.ts); with the cache model "Caches": geometry and per level and ASID the hit rate and
+ * counters (the cache view has the lines). References live until the machine runs again.
  */
 import { Handles, Scope } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
@@ -22,7 +23,17 @@ type Container =
   | { kind: 'csrGroup'; hart: number; group: string }
   | { kind: 'csrFields'; hart: number; csr: number }
   | { kind: 'cvms' }
-  | { kind: 'cvm'; row: CvmRow };
+  | { kind: 'cvm'; row: CvmRow }
+  | { kind: 'caches' }
+  | { kind: 'cacheLevel'; level: LevelName };
+
+type LevelName = 'l1i' | 'l1d' | 'llc';
+const LEVELS: readonly LevelName[] = ['l1i', 'l1d', 'llc'];
+
+/** `hits/accesses (rate%)` of some statistics. */
+function hitRate(s: { accesses: number; hits: number }): string {
+  return s.accesses === 0 ? 'no accesses' : `${s.hits}/${s.accesses} hits (${((100 * s.hits) / s.accesses).toFixed(1)}%)`;
+}
 
 const PRIV_NAMES = ['U', 'S', '?', 'M'];
 
@@ -48,6 +59,7 @@ export class Variables {
     const out: DebugProtocol.Scope[] = [regScope];
     if (frame === 0) out.push(new Scope('CSRs', this.handles.create({ kind: 'csrs', hart }), false));
     if (frame === 0 && this.machine.mee !== undefined && this.target !== undefined) out.push(new Scope('Confidential VMs', this.handles.create({ kind: 'cvms' }), false));
+    if (frame === 0 && this.machine.cache !== undefined) out.push(new Scope('Caches', this.handles.create({ kind: 'caches' }), false));
     return out;
   }
 
@@ -98,6 +110,29 @@ export class Variables {
         ];
       }
       case 'cvm': return cvmVariables(this.machine, c.row).map(readOnly);
+      case 'caches': {
+        const m = this.machine.cache!;
+        const geometry = (l: { sets: number; ways: number; line: number }): string => `${l.sets} sets x ${l.ways} ways x ${l.line} B`;
+        return [
+          readOnly({ name: 'replacement', value: m.config.replacement, variablesReference: 0 }),
+          ...LEVELS.map((level) => {
+            const total = m.asids().map((a) => m.stats(level, a)).reduce((x, s) => ({ accesses: x.accesses + s.accesses, hits: x.hits + s.hits }), { accesses: 0, hits: 0 });
+            const cfg = m.config[level];
+            return readOnly({ name: level, value: hitRate(total), type: `${level === 'llc' ? 'shared' : 'per hart'}: ${geometry(cfg)}`, variablesReference: this.handles.create({ kind: 'cacheLevel', level }) });
+          }),
+        ];
+      }
+      case 'cacheLevel': {
+        const m = this.machine.cache!;
+        return m.asids().map((asid) => {
+          const s = m.stats(c.level, asid);
+          return readOnly({
+            name: asid === 0 ? 'ASID 0 (host)' : `ASID ${asid}`,
+            value: `${hitRate(s)}, ${s.misses} misses, ${s.evictions} evictions, ${s.writebacks} write-backs, ${s.discards} discards`,
+            variablesReference: 0,
+          });
+        });
+      }
       case 'csrFields': {
         const v = this.machine.readCsr(c.hart, c.csr) ?? 0;
         return (CSR_FIELDS.get(c.csr) ?? []).map((f) => {
@@ -124,6 +159,7 @@ export class Variables {
     if (c === undefined) fail(`'setVariable': no variables with reference ${ref}`, ERR.unknownReference);
     if (c.kind === 'registers' && c.frame !== 0) fail("'setVariable': registers of outer frames are read-only; select the top frame");
     if (c.kind === 'cvms' || c.kind === 'cvm') fail(`'setVariable': '${name}' is the hardware's confidential-VM state, read-only`);
+    if (c.kind === 'caches' || c.kind === 'cacheLevel') fail(`'setVariable': '${name}' is a cache statistic, read-only`);
     if (c.kind !== 'registers' && c.kind !== 'csrGroup') fail(`'setVariable': '${name}' is read-only (set the whole register instead)`);
     let value: number;
     try {

@@ -107,4 +107,26 @@ describe('debug adapter: vmscope/machineState and vmscope/cacheState (minivisor)
       await d.stop();
     }
   });
+
+  it('shows a Caches scope: geometry, and per level and ASID the hit rate and counters the cacheState gives', async () => {
+    await start(dc, { caches: true });
+    const c = await request<CacheStateResponse>(dc, CACHE_STATE);
+    const frameId = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0]!.id;
+    const scope = (await dc.scopesRequest({ frameId })).body.scopes.find((x) => x.name === 'Caches');
+    expect(scope).toBeDefined();
+    const top = (await dc.variablesRequest({ variablesReference: scope!.variablesReference })).body.variables;
+    expect(top.map((v) => v.name)).toEqual(['replacement', 'l1i', 'l1d', 'llc']);
+    expect(top[0]!.value).toBe('lru');
+    expect(top[3]!.type).toBe('shared: 1024 sets x 16 ways x 64 B');
+    const llc = (await dc.variablesRequest({ variablesReference: top[3]!.variablesReference })).body.variables;
+    expect(llc.map((v) => v.name)).toEqual(['ASID 0 (host)', 'ASID 1', 'ASID 2']);
+    const s = c.caches.find((x) => x.name === 'llc')!.stats['2']!;
+    expect(llc[2]!.value).toBe(`${s.hits}/${s.accesses} hits (${((100 * s.hits) / s.accesses).toFixed(1)}%), ${s.misses} misses, ${s.evictions} evictions, ${s.writebacks} write-backs, ${s.discards} discards`);
+  });
+
+  it('has no Caches scope without the cache model', async () => {
+    await start(dc);
+    const frameId = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0]!.id;
+    expect((await dc.scopesRequest({ frameId })).body.scopes.map((x) => x.name)).not.toContain('Caches');
+  });
 });
