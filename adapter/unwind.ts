@@ -19,6 +19,8 @@ export interface Frame {
   vmid?: number;
   /** A guest frame at a trap's pc (sepc): the faulting instruction, not a return address. */
   guest?: boolean;
+  /** The guest frame's registers came from its VMSA (register protection), not from guesswork. */
+  fromVmsa?: boolean;
 }
 
 const MAX_FRAMES = 64;

@@ -9,6 +9,7 @@
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { vmidOf } from '../emulator/api';
+import { VMSA_BYTES } from '../emulator/cvm/es';
 import type { Target } from './target';
 import { unwind, type Frame } from './unwind';
 
@@ -119,7 +120,9 @@ function hsStvec(t: Target, hart: number): number {
  * hstatus.SPV = 1; or M-mode with mstatush.MPV = 1) a label frame for the VM exit and the guest's
  * frame at sepc (mepc). The guest's
  * registers are where the hypervisor saved them (unknown in general), so the guest's frames stop
- * there.
+ * there — except for a register-protected guest (cvm-model 6.1): the hardware saved them in its VMSA,
+ * which the debugger (being the machine) decrypts to unwind the guest's whole stack, saying that a
+ * real hypervisor could not.
  */
 export function stitchedStack(t: Target, hart: number): Frame[] {
   const h = t.machine.harts[hart]!;
@@ -129,9 +132,32 @@ export function stitchedStack(t: Target, hart: number): Frame[] {
   const atVector = exit !== undefined && exit.vector.includes(h.pc >>> 0);
   const frames = atVector ? [{ pc: h.pc >>> 0, regs: Int32Array.from(h.x) }] : unwind(view.info, h.pc, h.x, (a) => view.read(a, 4));
   if (exit === undefined) return frames;
+  const saved = vmsaState(t, exit.vmid, exit.cause);
+  if (saved !== undefined) {
+    frames.push({ pc: saved.pc, regs: new Int32Array(32), label: `VM exit: ${trapName(exit.cause)} (guest pc ${hex8(saved.pc)} and registers from the VMSA, VMID ${exit.vmid}: a real hypervisor could not see them)` });
+    const guest = t.forVmid(exit.vmid);
+    const inner = unwind(guest.info, saved.pc, saved.regs, (a) => guest.read(a, 4));
+    inner.forEach((f, i) => frames.push({ ...f, vmid: exit.vmid, guest: i === 0, fromVmsa: i === 0 }));
+    return frames;
+  }
   frames.push({ pc: exit.pc >>> 0, regs: new Int32Array(32), label: `VM exit: ${trapName(exit.cause)} (guest pc ${hex8(exit.pc)}, VMID ${exit.vmid})` });
   frames.push({ pc: exit.pc >>> 0, regs: new Int32Array(32), vmid: exit.vmid, guest: true });
   return frames;
+}
+
+/**
+ * A register-protected guest's state at its exit, from its VMSA decrypted with its key (layout:
+ * emulator/cvm/README.md); the pc of the instruction that exited (an ecall's saved pc is the next one).
+ */
+function vmsaState(t: Target, vmid: number, cause: number): { pc: number; regs: Int32Array } | undefined {
+  const vmsa = t.machine.es?.vmsaOf(vmid);
+  if (vmsa === undefined) return undefined;
+  const b = t.machine.readPhys(vmsa, VMSA_BYTES, vmid);
+  const w = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const regs = new Int32Array(32);
+  for (let i = 1; i < 32; i++) regs[i] = w.getInt32(4 * i, true);
+  const resume = w.getUint32(4 * 32, true);
+  return { pc: (cause === 10 ? resume - 4 : resume) >>> 0, regs };
 }
 
 /**
@@ -142,14 +168,15 @@ export function stackFrame(t: Target, hart: number, f: Frame, index: number, id:
   if (f.label !== undefined) return { id, name: f.label, line: 0, column: 0, presentationHint: 'label' };
   const own = f.vmid === undefined;
   const view = own ? t.forHart(hart) : t.forVmid(f.vmid!);
-  const known = own || t.guests.has(f.vmid!);
+  // A guest without `symbols` of its own is described with the main program's (as breakpoints are).
   // Caller frames: describe the call instruction, just before the return address.
   const where = index === 0 || f.guest ? f.pc : f.pc - 1;
-  const src = known ? view.source(where) : undefined;
-  let name = (known ? view.functionName(where) : undefined) ?? hex8(f.pc);
+  const src = view.source(where);
+  let name = view.functionName(where) ?? hex8(f.pc);
   if (f.guest) {
     const g = t.guests.get(f.vmid!);
-    name += ` (${g ? `${g.name}, ` : ''}VMID ${f.vmid}; outer guest frames need the guest's saved registers)`;
+    const outer = f.fromVmsa ? 'its registers from the VMSA' : 'outer guest frames need the guest\'s saved registers';
+    name += ` (${g ? `${g.name}, ` : ''}VMID ${f.vmid}; ${outer})`;
   }
   const frame: DebugProtocol.StackFrame = { id, name, line: src ? line(src.line) : 0, column: src ? column(src.column) : 0 };
   if (own) frame.instructionPointerReference = t.translated(hart) ? `va:${hart}:${hex8(f.pc)}` : hex8(f.pc);

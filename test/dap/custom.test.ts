@@ -125,7 +125,7 @@ describe('debug adapter: vmscope/machineState and vmscope/cacheState (minivisor)
   });
 
   it('has no Caches scope without the cache model', async () => {
-    await start(dc);
+    await start(dc, {});
     const frameId = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0]!.id;
     expect((await dc.scopesRequest({ frameId })).body.scopes.map((x) => x.name)).not.toContain('Caches');
   });

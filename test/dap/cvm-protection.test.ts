@@ -55,6 +55,12 @@ describe('debug adapter: register protection and integrity (cvm-protection.S)', 
     expect(text(e)).toMatch(/^VM exit: ecall from VS-mode \(trap to M-mode; register protection saved the guest's registers to its VMSA at 0x80008000 and cleared them\)$/);
     expect(await register(dc, 'a2')).toBe(0); // the guest had its secret's word in a2: the hypervisor sees 0
     expect(await register(dc, 'sp')).toBe(0);
+    // The stitched stack still shows where the guest was: the debugger reads the VMSA (a hypervisor could not).
+    const frames = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames;
+    const label = frames.findIndex((f) => f.presentationHint === 'label');
+    expect(frames[label]!.name).toMatch(/^VM exit: ecall from VS-mode \(guest pc 0x800020[0-9a-f]{2} and registers from the VMSA, VMID 1: a real hypervisor could not see them\)$/);
+    expect(frames[label + 1]!.name).toMatch(/^guest_ecall \(VMID 1; its registers from the VMSA\)$/);
+    expect(frames[label + 1]!.instructionPointerReference).toBeDefined();
 
     e = await next(dc);
     expect(text(e)).toBe('integrity fault (trap to M-mode)');
