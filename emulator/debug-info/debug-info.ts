@@ -16,6 +16,7 @@ export interface SourceLine {
   column: number;
   /** Start address of the line-table row covering the pc. */
   address: number;
+  /** A row at `address` is a recommended breakpoint location (is_stmt): see isStatementStart. */
   isStmt: boolean;
 }
 
@@ -26,7 +27,10 @@ export interface FunctionRange {
   end: number;
 }
 
-/** One address range of the line table: [start, end) belongs to `row`. */
+/**
+ * One address range of the line table: [start, end) belongs to `row`, the last row at `start` (the
+ * one that describes the instruction there, as objdump and addr2line report it).
+ */
 interface Span {
   start: number;
   end: number;
@@ -42,6 +46,15 @@ export class DebugInfo {
   readonly cfi: CallFrameInfo;
   readonly functions: FunctionRange[];
   private readonly spans: Span[] = [];
+  /**
+   * Rows marked is_stmt that describe code, sorted by address (program order within one address).
+   * Every one counts, including one that a later row at the same address follows (GCC emits a
+   * statement row and then a non-statement row for the same instruction, its "views"): as GDB's
+   * find_line_common, which looks at each is_stmt entry of the line table, not at the last entry per
+   * address. A row at its sequence's end address describes no instruction and is left out, as GDB's
+   * buildsym drops the entries that an end-of-sequence marker at the same address follows.
+   */
+  private readonly stmtRows: LineRow[] = [];
   private readonly stmtStarts = new Set<number>();
 
   /**
@@ -116,13 +129,17 @@ export class DebugInfo {
       for (let i = 0; i + 1 < seq.length; i++) {
         const row = seq[i]!;
         const next = seq[i + 1]!;
-        if (row.isStmt) this.stmtStarts.add(row.address);
+        if (row.isStmt && row.address < r.address) {
+          this.stmtStarts.add(row.address);
+          this.stmtRows.push(row);
+        }
         // Several rows at one address: the last one describes the instruction there.
         if (next.address > row.address) this.spans.push({ start: row.address, end: next.address, row });
       }
       seq = [];
     }
     this.spans.sort((a, b) => a.start - b.start);
+    this.stmtRows.sort((a, b) => a.address - b.address); // stable: program order within one address
   }
 
   /** The source line of the instruction at `pc`. */
@@ -135,7 +152,7 @@ export class DebugInfo {
       const s = this.spans[mid]!;
       if (pc < s.start) hi = mid - 1;
       else if (pc >= s.end) lo = mid + 1;
-      else return { file: s.row.file, line: s.row.line, column: s.row.column, address: s.start, isStmt: s.row.isStmt };
+      else return { file: s.row.file, line: s.row.line, column: s.row.column, address: s.start, isStmt: this.stmtStarts.has(s.start) };
     }
     return undefined;
   }
@@ -171,40 +188,40 @@ export class DebugInfo {
 
   /**
    * Where a breakpoint on `file`:`line` goes: the first line at or after `line` that has code (as
-   * debuggers move a breakpoint on a blank line down), and per function the lowest is_stmt address
-   * of that line. Undefined when no later line of the file has code.
+   * debuggers move a breakpoint on a blank line down), and per function the lowest address of an
+   * is_stmt row of that line (GDB's find_pcs_for_symtab_line). The line shown when the breakpoint
+   * stops is lineAt's, which can be another line at the same address (GDB reports one there too).
+   * Undefined when no later line of the file has code.
    */
   breakpointLocations(file: string, line: number): { line: number; addresses: number[] } | undefined {
     const files = new Set(this.matchFiles(file));
     if (files.size === 0) return undefined;
     let actual = Infinity;
-    for (const r of this.rows) {
-      if (!r.endSequence && r.isStmt && files.has(r.file) && r.line >= line && r.line < actual) actual = r.line;
+    for (const r of this.stmtRows) {
+      if (files.has(r.file) && r.line >= line && r.line < actual) actual = r.line;
     }
     if (actual === Infinity) return undefined;
     const perFunction = new Map<string, number>();
-    for (const s of this.spans) {
-      const r = s.row;
-      if (!r.isStmt || r.line !== actual || !files.has(r.file)) continue;
-      const key = this.functionAt(s.start)?.name ?? `@${s.start}`;
-      const prev = perFunction.get(key);
-      if (prev === undefined || s.start < prev) perFunction.set(key, s.start);
+    for (const r of this.stmtRows) {
+      if (r.line !== actual || !files.has(r.file)) continue;
+      const key = this.functionAt(r.address)?.name ?? `@${r.address}`;
+      if (!perFunction.has(key)) perFunction.set(key, r.address); // stmtRows is sorted: the first is the lowest
     }
-    if (perFunction.size === 0) return undefined;
     return { line: actual, addresses: [...perFunction.values()].sort((a, b) => a - b) };
   }
 
   /**
-   * Where a function's body starts (GDB's breakpoint address for a function): the first statement
-   * on a line other than the function's first line, or the function's start without one.
+   * Where a function's body starts (GDB's breakpoint address for a function): the lowest address
+   * after the function's start with an is_stmt row for a line other than the function's first line,
+   * or the function's start without one.
    */
   bodyStart(fn: FunctionRange): number {
     const first = this.lineAt(fn.start);
     if (first === undefined) return fn.start;
-    for (const s of this.spans) {
-      if (s.start < fn.start || !s.row.isStmt) continue;
-      if (s.start >= fn.end) break;
-      if (s.row.line !== first.line) return s.start;
+    for (const r of this.stmtRows) {
+      if (r.address <= fn.start) continue;
+      if (r.address >= fn.end) break;
+      if (r.line !== first.line || r.file !== first.file) return r.address;
     }
     return fn.start;
   }
@@ -213,8 +230,8 @@ export class DebugInfo {
   linesWithCode(file: string, from: number, to: number): number[] {
     const files = new Set(this.matchFiles(file));
     const out = new Set<number>();
-    for (const r of this.rows) {
-      if (!r.endSequence && r.isStmt && files.has(r.file) && r.line >= from && r.line <= to) out.add(r.line);
+    for (const r of this.stmtRows) {
+      if (files.has(r.file) && r.line >= from && r.line <= to) out.add(r.line);
     }
     return [...out].sort((a, b) => a - b);
   }
