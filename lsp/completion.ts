@@ -11,8 +11,9 @@ import type { DocModel } from './scan';
 
 const MNEMONIC_ITEMS: CompletionItem[] = MNEMONICS.map((m) => {
   const i = mnemonicInfo(m)!;
+  const custom = i.privilege === undefined ? [] : [`Operands: ${i.operands}`, `Privilege: ${i.privilege}`, `Needs: ${i.requires}`];
   return { label: m, kind: i.kind === 'pseudo' ? CompletionItemKind.Snippet : CompletionItemKind.Keyword, detail: i.operation.replace(/`/g, ''),
-    documentation: `${i.format} · ${i.extension}\n${i.forms.join('\n')}` };
+    documentation: [`${i.format} · ${i.extension}`, ...i.forms, ...custom].join('\n').replace(/`/g, '') };
 });
 const DIRECTIVE_ITEMS: CompletionItem[] = Object.entries(DIRECTIVES).map(([d, doc]) => ({
   label: d, kind: CompletionItemKind.Keyword, detail: 'directive', documentation: doc.replace(/`/g, ''),

@@ -1,4 +1,4 @@
-/** Hover: instructions (operation, format, extension), CSRs (access, fields), registers, labels (addresses), directives. */
+/** Hover: instructions (operation, format, extension; for Xcvm also operands, privilege, feature), CSRs (access, fields), registers, labels (addresses), directives. */
 import type { Hover } from 'vscode-languageserver';
 import { absoluteAddresses, places, type Analysis } from './analysis';
 import { csrHover } from './csr-docs';
@@ -22,9 +22,10 @@ function hoverText(model: DocModel, tok: Tok, analysis: () => Analysis): string 
     case 'mnemonic': {
       const i = mnemonicInfo(tok.text);
       if (!i) return undefined;
+      const custom = i.privilege === undefined ? [] : ['', `Operands: ${i.operands}`, '', `Privilege: ${i.privilege}`, '', `Needs: ${i.requires}`];
       return [`**${i.name}** — ${i.kind === 'pseudo' ? 'pseudo-instruction' : i.kind === 'compressed' ? 'compressed instruction' : 'instruction'}`,
         '', '```', i.operation.replace(/`/g, ''), '```', '',
-        `Format: ${i.format} · Extension: ${i.extension}`, '', `Syntax: ${i.forms.map((x) => `\`${x}\``).join(', ')}`].join('\n');
+        `Format: ${i.format} · Extension: ${i.extension}`, '', `Syntax: ${i.forms.map((x) => `\`${x}\``).join(', ')}`, ...custom].join('\n');
     }
     case 'csr': return csrHover(tok.text);
     case 'register': return registerInfo(tok.text);

@@ -2,7 +2,8 @@
  * What hover says about instructions and registers. Formats and extensions come from the one opcode
  * table (emulator/isa/opcodes.ts) and the assembler's mnemonic table (emulator/asm/table.ts); the
  * operation text is ours, in the notation of the unprivileged spec's instruction descriptions
- * (ch. 2 RV32I, ch. 7 M, ch. 8 A, ch. 16 C, ch. 25 tables 25.2-25.3 for pseudo-instructions).
+ * (ch. 2 RV32I, ch. 7 M, ch. 8 A, ch. 16 C, ch. 25 tables 25.2-25.3 for pseudo-instructions), and
+ * for vmscope's custom-0 instructions (Xcvm) emulator/cvm/README.md, with privilege and operands.
  */
 import { operandForms } from '../emulator/asm/syntax';
 import { BY_NAME, type Entry } from '../emulator/asm/table';
@@ -50,6 +51,42 @@ const OPERATION: Record<string, string> = {
   'hsv.b': 'guest M[rs1][7:0] = rs2[7:0]', 'hsv.h': 'guest M[rs1][15:0] = rs2[15:0]', 'hsv.w': 'guest M[rs1][31:0] = rs2',
 };
 
+/**
+ * vmscope's confidential-VM instructions (ext 'xcvm'): custom-0 space, so in no manual; from
+ * emulator/cvm/README.md "Custom instructions" (cvm-model 4.3, 6.2) and what emulator/cvm/rmp.ts and
+ * emulator/cache/model.ts do: who may run them, what the operands hold, and which feature implements
+ * them (without it, and from a mode not listed: illegal instruction, or virtual instruction where a
+ * less virtualized mode may run it).
+ */
+interface CustomDoc {
+  operation: string;
+  operands: string;
+  privilege: string;
+  requires: string;
+}
+const XCVM: Record<string, CustomDoc> = {
+  rmpupdate: {
+    operation: 'RMP[rs1] = { assigned = rs2[0], asid = rs2[7:1], gpa = rs2[29:8] << 12, validated = 0 }; rd = status',
+    operands: 'rs1 = system PPN (physical address >> 12); rs2 = bit 0 assigned, bits 7:1 ASID, bits 29:8 GPA >> 12; '
+      + 'rd = 0 ok, 1 FAIL_INPUT (not RAM, or assigned with ASID 0), 2 FAIL_PERMISSION (immutable entry)',
+    privilege: 'HS or M (the hypervisor); from VS/VU a virtual-instruction exception (22), from U an illegal instruction',
+    requires: 'the `integrity` feature (SEV-SNP-like reverse map table)',
+  },
+  pvalidate: {
+    operation: 'translate rs1 as a load; RMP[page].validated = rs2[0]; rd = status',
+    operands: 'rs1 = guest virtual address of the page; rs2 = 1 validate, 0 rescind; '
+      + 'rd = 0 ok, 1 FAIL_INPUT (page not assigned to this guest at this GPA), 255 no change',
+    privilege: 'VS only (the guest, about its own pages); from VU a virtual-instruction exception (22), from HS, M or U an illegal instruction',
+    requires: 'the `integrity` feature (SEV-SNP-like reverse map table)',
+  },
+  'cinval.all': {
+    operation: 'drop every line of every cache without write-back (INVD-like): dirty data is lost',
+    operands: 'none (rd = rs1 = rs2 = 0)',
+    privilege: 'HS or M (the hypervisor); from VS/VU a virtual-instruction exception (22), from U an illegal instruction',
+    requires: 'the cache model (`caches` in the machine configuration)',
+  },
+};
+
 /** Pseudo-instructions and aliases: what they stand for (unprivileged spec ch. 25). */
 const PSEUDO: Record<string, string> = {
   nop: 'addi x0, x0, 0', li: 'addi rd, x0, imm, or lui + addi for a 32-bit constant', mv: 'addi rd, rs, 0', move: 'addi rd, rs, 0',
@@ -85,7 +122,8 @@ const COMPRESSED: Record<string, [string, string]> = {
 
 const EXT_NAMES: Record<string, string> = {
   i: 'RV32I base', m: 'M (multiply/divide)', a: 'A (atomics)', c: 'C (compressed)', zicsr: 'Zicsr', zifencei: 'Zifencei',
-  zicbom: 'Zicbom (cache-block management)', priv: 'privileged architecture', h: 'H (hypervisor)', none: '-',
+  zicbom: 'Zicbom (cache-block management)', priv: 'privileged architecture', h: 'H (hypervisor)',
+  xcvm: 'Xcvm (vmscope confidential-VM instructions, custom-0)', none: '-',
 };
 
 const FORMAT_NAMES: Record<string, string> = {
@@ -106,6 +144,16 @@ export interface MnemonicInfo {
   extension: string;
   forms: string[];
   expansion?: string;
+  /** Custom instructions (Xcvm): who may run them, what the operands hold, what implements them. */
+  privilege?: string;
+  operands?: string;
+  requires?: string;
+}
+
+/** Format of a custom-0 instruction: R-type with its funct7 (register fields all 0 without operands). */
+function customFormat(o: OpcodeEntry): string {
+  const f7 = `0x${(o.match >>> 25).toString(16).padStart(2, '0')}`;
+  return `R-type (custom-0: opcode 0x0b, funct3 0, funct7 ${f7}${o.format === 'none' ? ', rd = rs1 = rs2 = 0' : ''})`;
 }
 
 /** What the tables know about mnemonic `name` (undefined for a word that is not one). */
@@ -118,6 +166,11 @@ export function mnemonicInfo(name: string): MnemonicInfo | undefined {
   const aq = /^(.*\.w)(\.aq|\.rl|\.aqrl)$/.exec(lower);
   const realName = aq ? aq[1]! : lower;
   const real = REAL.get(realName);
+  const custom = real?.ext === 'xcvm' ? XCVM[realName] : undefined;
+  if (real && custom) {
+    return { name: lower, kind: 'instruction', operation: custom.operation, format: customFormat(real), extension: EXT_NAMES.xcvm!, forms,
+      privilege: custom.privilege, operands: custom.operands, requires: custom.requires };
+  }
   if (real) {
     const order = aq ? ` (${aq[2]!.slice(1)} ordering)` : '';
     return { name: lower, kind: 'instruction', operation: (OPERATION[realName] ?? realName) + order, format: FORMAT_NAMES[real.format] ?? real.format,
