@@ -1,16 +1,35 @@
 /**
  * `npm run bench`: run the benchmark guest (bench/programs/bench.elf) on the emulator in-process and
  * print instructions, seconds and MIPS; when QEMU is installed, also QEMU's wall time on the same ELF
- * (plain TCG, no -icount: as fast as QEMU goes) and the ratio. Prints figures, never asserts on time.
+ * (plain TCG, no -icount: as fast as QEMU goes) and the ratio. Then what the cache model and memory
+ * encryption cost (bench/cache.ts) and how the debug adapter responds (bench/dap.ts). Prints figures,
+ * never asserts on time. Everything it runs is committed: no toolchain needed, QEMU optional.
  *
- *   node dist/bench.js [FILE.elf] [--repeat N] [--max-insns N]
+ *   node dist/bench.js [FILE.elf] [--only PARTS] [--repeat N] [--max-insns N]
+ *                      [--cache-insns N] [--cache-repeat N] [--steps N] [--reads N] [--reverse-at N] [--reverse-runs N]
  *
- * Run from the repository root (paths are relative to the working directory).
+ *   --only PARTS      comma-separated parts to run (default: all, in this order):
+ *                       cpu    plain MIPS of FILE.elf, and QEMU's time on it when installed
+ *                       cache  caches / memory encryption on FILE.elf, and the encrypted cvm guest (issue 4)
+ *                       dap    step round trip, readMemory 64 KiB, reverse step (issue 5)
+ *   --repeat N        cpu: runs of FILE.elf, best taken (3)
+ *   --max-insns N     cpu: instruction limit per run (2000000000)
+ *   --cache-insns N   cache: instructions of FILE.elf per configuration, a prefix of its run (20000000)
+ *   --cache-repeat N  cache: runs per configuration of FILE.elf, best taken (2); the cvm guest runs 5x that
+ *   --steps N         dap: steps measured (200)
+ *   --reads N         dap: readMemory requests measured per address space (50)
+ *   --reverse-at N    dap: minstret at which the reverse step starts (100000000)
+ *   --reverse-runs N  dap: sessions of the reverse step, median printed (3)
+ *
+ * e.g. `npm run bench -- --only cache,dap`. Run from the repository root (paths are relative to the
+ * working directory); the dap part spawns dist/adapter.js, which `npm run bench` builds.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_CONFIG, loadElf, Machine } from '../emulator/api';
+import { benchCaches } from './cache';
+import { benchDap } from './dap';
 
 const QEMU_BIN = process.env.QEMU_RISCV32 ?? 'qemu-system-riscv32';
 // Same machine as test/diff/qemu.ts, minus -icount (which slows QEMU down and is only needed there for
@@ -26,6 +45,14 @@ const positional = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--
 const elfPath = path.resolve(positional[0] ?? path.join('bench', 'programs', 'bench.elf'));
 const repeat = Number(argValue('--repeat') ?? '3');
 const maxInsns = Number(argValue('--max-insns') ?? '2000000000');
+const PARTS = ['cpu', 'cache', 'dap'] as const;
+const only = (argValue('--only') ?? PARTS.join(',')).split(',').map((p) => p.trim()).filter((p) => p !== '');
+const unknown = only.filter((p) => !(PARTS as readonly string[]).includes(p));
+if (unknown.length > 0 || only.length === 0) {
+  console.error(`bench: --only takes a comma-separated list of ${PARTS.join(', ')}; got '${argValue('--only') ?? ''}'`);
+  process.exit(2);
+}
+const want = (part: (typeof PARTS)[number]): boolean => only.includes(part);
 
 function runEmulator(bytes: Uint8Array): { insns: number; seconds: number; output: string; stop: string } {
   const m = new Machine({ ...DEFAULT_CONFIG });
@@ -58,6 +85,18 @@ function runQemu(elf: string): Promise<{ seconds: number; output: string; code: 
 const fmt = (x: number, digits = 3) => x.toFixed(digits);
 
 async function main(): Promise<void> {
+  if (want('cpu')) await benchCpu();
+  if (want('cache')) {
+    benchCaches({ elf: elfPath, insns: Number(argValue('--cache-insns') ?? '20000000'), repeat: Number(argValue('--cache-repeat') ?? '2'),
+      cvmRepeat: 5 * Number(argValue('--cache-repeat') ?? '2') });
+  }
+  if (want('dap')) {
+    await benchDap({ steps: Number(argValue('--steps') ?? '200'), reads: Number(argValue('--reads') ?? '50'),
+      reverseAt: Number(argValue('--reverse-at') ?? '100000000'), reverseRuns: Number(argValue('--reverse-runs') ?? '3') });
+  }
+}
+
+async function benchCpu(): Promise<void> {
   const bytes = new Uint8Array(readFileSync(elfPath));
   console.log(`benchmark guest: ${path.relative(process.cwd(), elfPath)}`);
   let best = Infinity;
