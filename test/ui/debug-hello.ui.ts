@@ -60,6 +60,10 @@ describe('debugging examples/hello in code-server', () => {
       expect(await page.locator('.tab[aria-label^="hello.c"]').count()).toBe(1);
 
       // Registers: the first scope of the Variables view, expanded by VS Code. square(1): a0 = n = 1.
+      // The Watch and Breakpoints sections (the latter long with its exception filters) are collapsed
+      // so that the Variables list has room: it renders only the rows in view.
+      await page.locator('.pane-header', { hasText: 'Breakpoints' }).first().click();
+      await page.locator('.pane-header', { hasText: 'Watch' }).first().click();
       const variables = page.locator('.debug-variables');
       // Rows are labelled "a0, value 0x00000001 (1)" for screen readers.
       const register = (name: string) => variables.locator(`.monaco-list-row[aria-label^="${name}, value "]`).first();

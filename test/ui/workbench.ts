@@ -51,7 +51,7 @@ export async function openWorkbench(folder: string): Promise<Workbench> {
   process.on('exit', onExit);
   try {
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1050 } });
     page.setDefaultTimeout(30_000);
     await page.goto(server.url);
     await page.locator('.monaco-workbench').waitFor();
