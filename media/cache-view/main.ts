@@ -1,11 +1,15 @@
 /**
  * The cache view's webview: one tab per cache (vscode-tabs), a grid of sets x ways coloured by ASID,
  * a detail pane for the selected line, and a per-ASID statistics table (vscode-table). Keyboard: the
- * grid is one tab stop (roving tabindex); arrows move between lines, Home/End to the set's first/last
- * way, PageUp/PageDown by 16 sets. Below the tabs, a plot of hits and misses per ASID over the stops
- * (plot.ts; the history comes with each state from the extension host, which keeps it across reloads).
- * "Show Cache Line For Address" marks the lines of one physical address (locate.ts). Messages are
- * typed and checked in media/protocol.ts, shared with the extension; a malformed one is logged.
+ * grid is one tab stop (roving tabindex); arrows move the focus between lines, Home/End to the set's
+ * first/last way, PageUp/PageDown by 16 sets, Enter or Space selects (a click too). The detail pane
+ * shows the selected line's tag and its bytes, the cache's plaintext beside DRAM's ciphertext
+ * (line-detail-view.ts), asked of the extension host at every stop; the selection follows its line,
+ * and says so when the line has gone. Below the tabs, a plot of hits and misses per ASID over the
+ * stops (plot.ts; the history comes with each state from the extension host, which keeps it across
+ * reloads). "Show Cache Line For Address" marks the lines of one physical address (locate.ts).
+ * Messages are typed and checked in media/protocol.ts and line-detail-protocol.ts, shared with the
+ * extension; a malformed one is logged.
  */
 import '@vscode/codicons/dist/codicon.css';
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
@@ -21,25 +25,28 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-radio-group/index.js';
 import '@vscode-elements/elements/dist/vscode-radio/index.js';
 import './style.css';
-import { acceptMessage, CACHE_LEVELS, LEVEL_LABEL, parseToWebview, type AddressTarget, type CacheState, type FromWebview, type PersistedState, type PlotMode, type ToWebview } from '../protocol';
+import { acceptMessage, CACHE_LEVELS, LEVEL_LABEL, parseToWebview, type AddressTarget, type CacheState, type PersistedState, type PlotMode, type ToWebview } from '../protocol';
+import { follow, queryOf, type Followed } from './line-detail';
+import { parseToCacheView, type CacheViewPersisted, type FromCacheView, type LineDetailReply } from './line-detail-protocol';
+import { detailPane, type BytesState } from './line-detail-view';
 import { describePlace, locate } from './locate';
 import { asidClass as colour, esc, plotBody } from './plot';
 
 interface VsCodeApi {
-  postMessage(m: FromWebview): void;
-  getState(): PersistedState | undefined;
-  setState(s: PersistedState): void;
+  postMessage(m: FromCacheView): void;
+  getState(): CacheViewPersisted | undefined;
+  setState(s: CacheViewPersisted): void;
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
-let persisted: PersistedState = vscode.getState() ?? { tab: 0, selected: {} };
+let persisted: CacheViewPersisted = vscode.getState() ?? { tab: 0, selected: {} };
 const app = document.getElementById('app')!;
 let current: Extract<ToWebview, { type: 'state' }> | undefined;
 
 const hex = (n: number): string => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
 
-function save(p: Partial<PersistedState>): void {
+function save(p: Partial<CacheViewPersisted>): void {
   persisted = { ...persisted, ...p };
   vscode.setState(persisted);
 }
@@ -92,9 +99,13 @@ function render(): void {
     ${plotSection()}`;
   document.getElementById('refresh')!.addEventListener('click', () => vscode.postMessage({ type: 'refresh' }));
   document.getElementById('clear-target')?.addEventListener('click', () => mark(undefined));
-  document.querySelector('vscode-tabs')!.addEventListener('vsc-tabs-select', (e) => save({ tab: (e as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex }));
+  document.querySelector('vscode-tabs')!.addEventListener('vsc-tabs-select', (e) => {
+    save({ tab: (e as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex });
+    askBytes(caches[persisted.tab]);
+  });
   for (const c of caches) wireGrid(c);
   wirePlot();
+  askBytes(caches[tab]);
 }
 
 // ---- "Show Cache Line For Address": the lines of one physical address, marked until cleared. ----
@@ -107,7 +118,10 @@ function mark(target: AddressTarget | undefined): void {
     const places = locate(current.state.caches, target.pa);
     const holding = places.filter((p) => p.ways.length > 0);
     const shown = holding.find((p) => p.index === persisted.tab) ?? holding[0];
-    if (shown) save({ tab: shown.index, selected: { ...persisted.selected, [shown.cache]: `${shown.set}:${shown.ways[0]!.way}` } });
+    if (shown) {
+      save({ tab: shown.index });
+      remember(current.state.caches[shown.index]!, shown.set, shown.ways[0]!.way);
+    }
   }
   show(current);
   if (!target) return;
@@ -194,35 +208,24 @@ function wirePlot(): void {
   pick('plot-mode', (v) => save({ plot: { ...plotChoice(), mode: v as PlotMode } }));
 }
 
-function panel(c: CacheState): string {
-  const changed = new Set(current!.changed);
-  const bySlot = new Map(c.lines.map((l) => [l.set * c.ways + l.way, l]));
-  const sel = parseSel(c);
-  let cells = `<div class="row" role="row"><span></span>${Array.from({ length: c.ways }, (_, w) => `<span class="waysno" role="columnheader">${w}</span>`).join('')}</div>`;
-  for (let set = 0; set < c.sets; set++) {
-    const targetSet = persisted.highlight !== undefined && Math.floor((persisted.highlight.pa >>> 0) / c.line) % c.sets === set;
-    cells += `<div class="row" role="row"><span class="setno${targetSet ? ' target-set' : ''}" role="rowheader"${targetSet ? ' title="the marked address maps to this set"' : ''}>${set}</span>`;
-    for (let way = 0; way < c.ways; way++) {
-      const l = bySlot.get(set * c.ways + way);
-      const cls = ['cell', l ? colour(l.asid) : '', l?.dirty ? 'dirty' : '', changed.has(`${c.name}:${set}:${way}`) ? 'changed' : '', l && isTarget(c, l.pa) ? 'target' : '', sel.set === set && sel.way === way ? 'selected' : ''].filter(Boolean).join(' ');
-      const title = l ? `set ${set} way ${way}: ${hex(l.pa)} ASID ${l.asid} (${asidName(l.asid)})${l.dirty ? ' dirty' : ''}${l.age !== undefined ? ` LRU age ${l.age}` : ''}${isTarget(c, l.pa) ? ' (the marked address)' : ''}` : `set ${set} way ${way}: invalid`;
-      cells += `<span class="${cls}" role="gridcell" tabindex="${sel.set === set && sel.way === way ? 0 : -1}" data-set="${set}" data-way="${way}" title="${esc(title)}" aria-label="${esc(title)}"></span>`;
-    }
-    cells += '</div>';
-  }
-  const valid = c.lines.length;
-  return `
-    <div class="layout">
-      <div>
-        <div>${c.sets} sets x ${c.ways} ways, ${c.line}-byte lines, ${c.replacement.toUpperCase()}; ${valid} of ${c.sets * c.ways} lines valid</div>
-        <div class="grid-wrap" data-cache="${esc(c.name)}"><div class="grid" role="grid" aria-label="${esc(c.name)}: sets x ways" data-cache="${esc(c.name)}">${cells}</div></div>
-      </div>
-      <div class="detail" data-detail="${esc(c.name)}">${detail(c, sel.set, sel.way)}</div>
-    </div>
-    <h3>Per-ASID statistics (${esc(c.name)})</h3>
-    ${statsTable(c)}`;
+// ---- The grid and the selected line's detail. ----
+
+/** The selected line's bytes per cache name, for the state shown: the request and what came back. */
+const bytes = new Map<string, { id: number; key: string; stop: number; state: BytesState }>();
+let nextId = 1;
+
+const tagKey = (c: CacheState, l: { pa: number; asid: number; enc: number }): string => `${l.pa >>> 0}/${l.asid}/${l.enc}/${c.line}`;
+
+/** Selects the slot of `c` (and remembers its line's tag, to follow it across stops). */
+function remember(c: CacheState, set: number, way: number): void {
+  const l = c.lines.find((x) => x.set === set && x.way === way);
+  const lines = { ...persisted.lines };
+  if (l) lines[c.name] = { set, way, pa: l.pa >>> 0, asid: l.asid, enc: l.enc, stop: current?.stop ?? 0 };
+  else delete lines[c.name];
+  save({ selected: { ...persisted.selected, [c.name]: `${set}:${way}` }, lines });
 }
 
+/** The slot selected in `c` ("set:way"), else the first valid line. */
 function parseSel(c: CacheState): { set: number; way: number } {
   const s = persisted.selected[c.name];
   if (s) {
@@ -233,14 +236,90 @@ function parseSel(c: CacheState): { set: number; way: number } {
   return first ? { set: first.set, way: first.way } : { set: 0, way: 0 };
 }
 
-function detail(c: CacheState, set: number, way: number): string {
+/** The selection of `c` in the shown state: its line followed from the stop it was selected at. */
+function selection(c: CacheState): Followed {
+  const f = follow(c.lines, parseSel(c), persisted.lines?.[c.name]);
+  if (!f.gone) remember(c, f.set, f.way); // moved, adopted, or seen again at this stop
+  return f;
+}
+
+/** What the pane shows of the bytes of the line selected in `c`. */
+function bytesOf(c: CacheState, f: Followed): BytesState {
+  if (!f.line || f.gone) return { state: 'none' };
+  const b = bytes.get(c.name);
+  return b && b.key === tagKey(c, f.line) && b.stop === current!.stop ? b.state : { state: 'loading' };
+}
+
+/** Asks the extension host for the bytes of the line selected in `c`, unless asked at this stop. */
+function askBytes(c: CacheState | undefined): void {
+  if (!c || !current) return;
+  const f = selection(c);
+  if (!f.line || f.gone) return;
+  const key = tagKey(c, f.line);
+  const b = bytes.get(c.name);
+  if (b && b.key === key && b.stop === current.stop) return;
+  const id = nextId++;
+  bytes.set(c.name, { id, key, stop: current.stop, state: { state: 'loading' } });
+  vscode.postMessage({ type: 'lineDetail', id, ...queryOf(f.line, c.line) });
+}
+
+/** The answer to the latest request of a cache (an older one is dropped). */
+function showBytes(m: LineDetailReply): void {
+  const entry = [...bytes].find(([, b]) => b.id === m.id);
+  if (!entry || !current) return;
+  const [name, b] = entry;
+  b.state = 'error' in m ? { state: 'error', message: m.error } : { state: 'shown', detail: m.detail };
+  const c = current.state.caches.find((x) => x.name === name);
+  if (c) renderDetail(c);
+}
+
+function renderDetail(c: CacheState): void {
+  const pane = document.querySelector<HTMLElement>(`.detail[data-detail="${CSS.escape(c.name)}"]`);
+  if (pane) pane.innerHTML = detail(c, selection(c));
+}
+
+function detail(c: CacheState, f: Followed): string {
+  const changed = current!.changed.includes(`${c.name}:${f.set}:${f.way}`);
+  return detailPane({ cache: c, sel: f, changed, bytes: bytesOf(c, f), stop: current!.stop, name: asidName });
+}
+
+/** A cell's description: its title, its aria-label and the focus line under the grid. */
+function describeSlot(c: CacheState, set: number, way: number): string {
   const l = c.lines.find((x) => x.set === set && x.way === way);
-  const changed = current!.changed.includes(`${c.name}:${set}:${way}`);
-  const rows: [string, string][] = l
-    ? [['set / way', `${set} / ${way}`], ['physical address', hex(l.pa)], ['tag', hex(Math.floor(l.pa / (c.line * c.sets)))], ['ASID', `${l.asid} (${asidName(l.asid)})`], ['enc', String(l.enc)], ['dirty', l.dirty ? 'yes' : 'no'], ['LRU age', l.age === undefined ? '-' : `${l.age} (0 = most recent)`], ['changed', changed ? 'since the previous stop' : 'no']]
-    : [['set / way', `${set} / ${way}`], ['valid', 'no'], ['changed', changed ? 'since the previous stop' : 'no']];
-  return `<h3>Selected line</h3><dl>${rows.map(([k, v]) => `<dt>${k}</dt><dd>${esc(v)}</dd>`).join('')}</dl>
-    <div class="keys">Arrow keys move, Home/End: first/last way, PageUp/PageDown: 16 sets. Changed lines have an outline; dirty lines a corner mark; the line of a marked address a dashed frame.</div>`;
+  if (!l) return `set ${set} way ${way}: invalid`;
+  return `set ${set} way ${way}: ${hex(l.pa)} ASID ${l.asid} (${asidName(l.asid)}), enc=${l.enc}${l.dirty ? ', dirty' : ''}${l.age !== undefined ? `, LRU age ${l.age}` : ''}${isTarget(c, l.pa) ? ' (the marked address)' : ''}`;
+}
+
+function panel(c: CacheState): string {
+  const changed = new Set(current!.changed);
+  const bySlot = new Map(c.lines.map((l) => [l.set * c.ways + l.way, l]));
+  const sel = selection(c);
+  let cells = `<div class="row" role="row"><span></span>${Array.from({ length: c.ways }, (_, w) => `<span class="waysno" role="columnheader">${w}</span>`).join('')}</div>`;
+  for (let set = 0; set < c.sets; set++) {
+    const targetSet = persisted.highlight !== undefined && Math.floor((persisted.highlight.pa >>> 0) / c.line) % c.sets === set;
+    cells += `<div class="row" role="row"><span class="setno${targetSet ? ' target-set' : ''}" role="rowheader"${targetSet ? ' title="the marked address maps to this set"' : ''}>${set}</span>`;
+    for (let way = 0; way < c.ways; way++) {
+      const l = bySlot.get(set * c.ways + way);
+      const selected = sel.set === set && sel.way === way;
+      const cls = ['cell', l ? colour(l.asid) : '', l?.dirty ? 'dirty' : '', changed.has(`${c.name}:${set}:${way}`) ? 'changed' : '', l && isTarget(c, l.pa) ? 'target' : '', selected ? 'selected' : ''].filter(Boolean).join(' ');
+      const title = describeSlot(c, set, way);
+      const tag = l ? ` data-pa="${hex(l.pa)}" data-asid="${l.asid}" data-enc="${l.enc}"` : '';
+      cells += `<span class="${cls}" role="gridcell" aria-selected="${selected}" tabindex="${selected ? 0 : -1}" data-set="${set}" data-way="${way}"${tag} title="${esc(title)}" aria-label="${esc(title)}"></span>`;
+    }
+    cells += '</div>';
+  }
+  const valid = c.lines.length;
+  return `
+    <div class="layout">
+      <div>
+        <div>${c.sets} sets x ${c.ways} ways, ${c.line}-byte lines, ${c.replacement.toUpperCase()}; ${valid} of ${c.sets * c.ways} lines valid</div>
+        <div class="grid-wrap" data-cache="${esc(c.name)}"><div class="grid" role="grid" aria-label="${esc(c.name)}: sets x ways; Enter selects a line" data-cache="${esc(c.name)}">${cells}</div></div>
+        <div class="focus-info" data-focus="${esc(c.name)}" aria-hidden="true"></div>
+      </div>
+      <div class="detail" data-detail="${esc(c.name)}" aria-live="polite">${detail(c, sel)}</div>
+    </div>
+    <h3>Per-ASID statistics (${esc(c.name)})</h3>
+    ${statsTable(c)}`;
 }
 
 function statsTable(c: CacheState): string {
@@ -261,29 +340,45 @@ function statsTable(c: CacheState): string {
 
 function wireGrid(c: CacheState): void {
   const grid = document.querySelector<HTMLElement>(`.grid[data-cache="${CSS.escape(c.name)}"]`)!;
+  const info = document.querySelector<HTMLElement>(`.focus-info[data-focus="${CSS.escape(c.name)}"]`)!;
   grid.style.setProperty('grid-template-columns', `auto repeat(${c.ways}, 14px)`);
   const cellAt = (set: number, way: number) => grid.querySelector<HTMLElement>(`.cell[data-set="${set}"][data-way="${way}"]`);
-  const select = (set: number, way: number, focus: boolean) => {
-    const prev = grid.querySelector<HTMLElement>('.cell[tabindex="0"]');
-    prev?.setAttribute('tabindex', '-1');
-    prev?.classList.remove('selected');
+  // The roving tabindex: the grid's one tab stop is the focused cell (the selected one at first).
+  const focusCell = (set: number, way: number) => {
+    grid.querySelector<HTMLElement>('.cell[tabindex="0"]')?.setAttribute('tabindex', '-1');
     const cell = cellAt(set, way)!;
     cell.setAttribute('tabindex', '0');
+    cell.focus();
+    info.textContent = `Focus: ${describeSlot(c, set, way)}${cell.classList.contains('selected') ? ' (selected)' : '; Enter selects'}`;
+  };
+  const select = (set: number, way: number) => {
+    for (const prev of grid.querySelectorAll<HTMLElement>('.cell.selected')) {
+      prev.classList.remove('selected');
+      prev.setAttribute('aria-selected', 'false');
+    }
+    const cell = cellAt(set, way)!;
     cell.classList.add('selected');
-    if (focus) cell.focus();
-    save({ selected: { ...persisted.selected, [c.name]: `${set}:${way}` } });
-    document.querySelector(`.detail[data-detail="${CSS.escape(c.name)}"]`)!.innerHTML = detail(c, set, way);
+    cell.setAttribute('aria-selected', 'true');
+    remember(c, set, way);
+    focusCell(set, way);
+    renderDetail(c);
+    askBytes(c);
   };
   grid.addEventListener('click', (e) => {
     const t = (e.target as HTMLElement).closest<HTMLElement>('.cell');
-    if (t) select(Number(t.dataset.set), Number(t.dataset.way), true);
+    if (t) select(Number(t.dataset.set), Number(t.dataset.way));
   });
+  grid.addEventListener('focusout', () => { info.textContent = ''; });
   grid.addEventListener('keydown', (e) => {
     const t = (e.target as HTMLElement).closest<HTMLElement>('.cell');
     if (!t) return;
     let set = Number(t.dataset.set);
     let way = Number(t.dataset.way);
     switch (e.key) {
+      case 'Enter':
+      case ' ':
+        e.preventDefault();
+        return select(set, way);
       case 'ArrowUp': set--; break;
       case 'ArrowDown': set++; break;
       case 'ArrowLeft': way--; break;
@@ -295,12 +390,16 @@ function wireGrid(c: CacheState): void {
       default: return;
     }
     e.preventDefault();
-    select(Math.max(0, Math.min(c.sets - 1, set)), Math.max(0, Math.min(c.ways - 1, way)), true);
+    focusCell(Math.max(0, Math.min(c.sets - 1, set)), Math.max(0, Math.min(c.ways - 1, way)));
   });
 }
 
 window.addEventListener('message', (e: MessageEvent<unknown>) => {
-  const m = acceptMessage(e.data, parseToWebview, (error) => console.error(error));
+  const m = acceptMessage(e.data, parseToCacheView, (error) => console.error(error));
+  if (m?.type === 'lineDetail') return showBytes(m);
+  // Every state from the host (a stop, Refresh, another session whose stops count from 1 again)
+  // has its lines' bytes read again.
+  if (m?.type === 'state') bytes.clear();
   if (m) show(m);
 });
 // After a reload: what was shown last, until the extension answers 'ready' with the current state

@@ -6,13 +6,18 @@
  * keeps its selection with setState). It keeps each session's hit and miss counters per stop for
  * the view's plot (cache-history.ts), here rather than in the webview so that they survive a reload.
  * "Show Cache Line For Address" (address-target.ts) opens it with one address's lines marked.
- * Messages: media/protocol.ts, shared with the webview; a malformed one is logged and dropped.
+ * Selecting a line asks for its bytes (`lineDetail`): this side reads them from the adapter, the
+ * cache's plaintext beside DRAM's ciphertext (cache-line-detail.ts), and answers with the stop.
+ * Messages: media/protocol.ts and media/cache-view/line-detail-protocol.ts, shared with the webview;
+ * a malformed one is logged and dropped.
  */
 import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
 import { CACHE_STATE, type CacheStateResponse } from '../../adapter/protocol';
-import { acceptMessage, changedSlots, parseFromWebview, type AddressTarget, type ToWebview } from '../../media/protocol';
+import { parseFromCacheView, type LineDetailRequest, type ToCacheView } from '../../media/cache-view/line-detail-protocol';
+import { acceptMessage, changedSlots, type AddressTarget, type ToWebview } from '../../media/protocol';
 import { addressTarget } from './address-target';
+import { answerLineDetail } from './cache-line-detail';
 import { sampleOf, StatsHistory } from './cache-history';
 import type { SessionState } from './session-state';
 
@@ -92,8 +97,9 @@ export class CacheView implements vscode.Disposable {
       this.ready = false;
     }, undefined, this.subs);
     panel.webview.onDidReceiveMessage((raw: unknown) => {
-      const m = acceptMessage(raw, parseFromWebview, (error) => this.log.error(error));
+      const m = acceptMessage(raw, parseFromCacheView, (error) => this.log.error(error));
       if (m === undefined) return;
+      if (m.type === 'lineDetail') return void this.lineDetail(m);
       if (m.type === 'ready') {
         this.ready = true;
         this.post(this.last);
@@ -129,8 +135,17 @@ export class CacheView implements vscode.Disposable {
     }
   }
 
-  private post(m: ToWebview): void {
-    if (m.type !== 'running' && m.type !== 'highlight') this.last = m;
+  /** Reads the bytes of the line the webview selected, at the active session's current stop. */
+  private async lineDetail(req: LineDetailRequest): Promise<void> {
+    const s = this.sessions.active;
+    if (!s) return this.post({ type: 'lineDetail', id: req.id, stop: 0, error: 'No vmscope debug session: the line\'s bytes are read at a stop.' });
+    const stop = this.stops.get(s.id)?.count ?? 0;
+    const reply = await answerLineDetail((command, args) => s.customRequest(command, args), req, stop);
+    if (this.sessions.active === s) this.post(reply);
+  }
+
+  private post(m: ToCacheView): void {
+    if (m.type !== 'running' && m.type !== 'highlight' && m.type !== 'lineDetail') this.last = m;
     void this.panel?.webview.postMessage(m);
   }
 

@@ -4,11 +4,16 @@
  * (lines of more than one ASID, coloured), the legend and the per-ASID statistics table; step and see
  * the view refresh and the plot of hits and misses per ASID appear (a series per ASID of the LLC, in
  * the legend's colours), keep it across a webview reload, and mark the cache lines of pc from the
- * Variables view's context menu ("Show Cache Line For Address"). Screenshots in test/ui/output/.
+ * Variables view's context menu ("Show Cache Line For Address"). Then examples/cvm ("vmscope: cvm (caches
+ * on)"), stopped in its encrypted guest after it wrote its secret: select a host line (click) and
+ * the guest's line holding the secret (keyboard: arrows, Enter); the detail shows the host line the
+ * same on both sides, the secret in the cache beside different bytes in DRAM, and refreshes after a
+ * step. Screenshots in test/ui/output/ (cache-line-detail.png: the secret's line).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { goToLine, openFile, openWorkbench, runCommand, screenshot, type Workbench } from './workbench';
 
 const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 30_000, interval: 200 });
@@ -69,12 +74,17 @@ describe('the cache view on examples/minivisor in code-server', () => {
       expect(cells[1]).toBe('guest-a');
       expect(Number(cells[2])).toBe(Number(cells[3]) + Number(cells[4]));
 
-      // Keyboard: focus a line and move with the arrow keys; the detail pane follows.
+      // A click selects a line: its tag, and its bytes (no memory encryption here: the same in the
+      // cache and in DRAM, read with readMemory). The arrow keys move the focus; the selection stays.
       const first = llc.locator('.cell.a2').first();
       await first.click();
       await poll(() => llc.locator('.detail').innerText()).toContain('guest-b');
+      await poll(() => llc.locator('.detail .line-bytes').getAttribute('data-kind')).toBe('unencrypted');
+      expect(await llc.locator('.detail .line-bytes tr.differs').count()).toBe(0);
       await page.keyboard.press('ArrowDown');
+      await poll(() => llc.locator('.focus-info').innerText()).toMatch(/^Focus: set \d+ way \d+/);
       await poll(() => llc.locator('.cell.selected').count()).toBe(1);
+      expect(await first.getAttribute('aria-selected')).toBe('true');
       await runCommand(page, 'View: Hide Panel'); // room for the view in the screenshots
       await screenshot(page, 'cache-1-stopped-in-guest-b');
 
@@ -141,6 +151,115 @@ describe('the cache view on examples/minivisor in code-server', () => {
       await poll(() => page.frameLocator('iframe.webview.ready').frameLocator('#active-frame').locator('.idle').count()).toBe(1);
     } catch (e) {
       await screenshot(page, 'cache-failure').catch(() => {});
+      console.error(wb.log().slice(-5000));
+      throw e;
+    }
+  });
+});
+
+/** Presses arrow keys in the focused grid from one cell to another (the grid's keyboard navigation). */
+async function moveFocus(page: Page, from: Locator, to: Locator): Promise<void> {
+  const at = async (l: Locator) => ({ set: Number(await l.getAttribute('data-set')), way: Number(await l.getAttribute('data-way')) });
+  const a = await at(from);
+  const b = await at(to);
+  for (let i = a.set; i !== b.set; i += Math.sign(b.set - a.set)) await page.keyboard.press(b.set > a.set ? 'ArrowDown' : 'ArrowUp');
+  for (let i = a.way; i !== b.way; i += Math.sign(b.way - a.way)) await page.keyboard.press(b.way > a.way ? 'ArrowRight' : 'ArrowLeft');
+}
+
+const stopOf = async (v: FrameLocator): Promise<number> => Number(/stop (\d+)/.exec(await v.locator('.status').innerText())?.[1] ?? 0);
+
+describe('the cache view\'s line detail on examples/cvm in code-server', () => {
+  let wb: Workbench;
+
+  beforeAll(async () => {
+    wb = await openWorkbench('examples/cvm');
+  });
+
+  afterAll(async () => {
+    await wb?.close();
+  });
+
+  it('shows a selected line\'s plaintext in the cache beside its ciphertext in DRAM, and refreshes it at each stop', async () => {
+    const { page } = wb;
+    try {
+      // The secret page's system-physical address, as the hypervisor prints it.
+      const secretPa = `0x${/GPA 80001000: host ([0-9a-f]+)/.exec(readFileSync(join(wb.folder, 'cvm.expected'), 'utf8'))![1]!.padStart(8, '0')}`;
+      const source = readFileSync(join(wb.folder, 'guest', 'guest.c'), 'utf8').split('\n');
+      // The line after the copy of the secret into its private page.
+      const bpLine = source.findIndex((l) => l.includes('secret_page[i] = SECRET[i]')) + 2;
+      expect(bpLine).toBeGreaterThan(1);
+      const editor = await openFile(page, 'guest.c');
+      await goToLine(page, bpLine);
+      await runCommand(page, 'Debug: Toggle Breakpoint');
+      await editor.locator('.codicon-debug-breakpoint').first().waitFor();
+      await editor.locator('.view-lines').click();
+      await page.keyboard.press('F5'); // launch.json's one configuration: "vmscope: cvm (caches on)"
+      await poll(() => page.locator('.debug-call-stack').innerText()).toMatch(new RegExp(`^main\\nguest\\.c\\n${bpLine}:`));
+      await runCommand(page, 'View: Hide Panel');
+      await runCommand(page, 'View: Close Primary Side Bar'); // room for the grid beside its detail
+
+      await runCommand(page, 'vmscope: Open Cache View');
+      const view = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+      await poll(() => view.locator('.status').innerText()).toMatch(/stop \d+/);
+      await view.locator('vscode-tab-header', { hasText: 'L1D' }).click();
+      const l1d = view.locator('vscode-tab-panel').nth(1);
+      const bytes = l1d.locator('.detail .line-bytes');
+
+      // A host line, by a click: unencrypted, the same bytes on both sides, said plainly.
+      const secret = l1d.locator(`.cell[data-pa="${secretPa}"][data-asid="1"][data-enc="1"]`);
+      await secret.waitFor();
+      const secretSet = await secret.getAttribute('data-set');
+      const sameSet = l1d.locator(`.cell[data-asid="0"][data-enc="0"][data-set="${secretSet}"]`);
+      const host = (await sameSet.count()) > 0 ? sameSet.first() : l1d.locator('.cell[data-asid="0"][data-enc="0"]').first();
+      await host.click();
+      await poll(() => bytes.getAttribute('data-kind')).toBe('host');
+      expect(await bytes.locator('.line-summary').innerText()).toBe('Unencrypted line (enc=0, the host: ASID 0 has no key): the cache and DRAM hold the same bytes.');
+      expect(await bytes.locator('tr.differs').count()).toBe(0);
+      expect(await bytes.locator('tbody tr').count()).toBe(4);
+
+      // The secret's line, by the keyboard: the arrows move the focus (the selection stays), Enter selects.
+      await moveFocus(page, host, secret);
+      await poll(() => l1d.locator('.focus-info').innerText()).toMatch(new RegExp(`^Focus: set ${secretSet} way \\d+: ${secretPa} ASID 1 \\(cvm-guest\\), enc=1, dirty.*; Enter selects$`));
+      expect(await bytes.getAttribute('data-kind')).toBe('host');
+      await page.keyboard.press('Enter');
+      await poll(() => bytes.getAttribute('data-kind')).toBe('encrypted');
+      expect(await secret.getAttribute('aria-selected')).toBe('true');
+      const tag = await l1d.locator('.detail dl.tag').innerText();
+      expect(tag).toMatch(new RegExp(`physical address\\s+${secretPa}`));
+      expect(tag).toMatch(/ASID\s+1 \(cvm-guest\)/);
+      expect(tag).toMatch(/enc\s+1 \(private: through ASID 1's key\)/);
+      expect(tag).toMatch(/dirty\s+yes/);
+      expect(tag).toMatch(/LRU age\s+\d+ \(0 = most recent\)/);
+      expect(await bytes.locator('.line-summary').innerText()).toMatch(/^Encrypted line \(enc=1\): the cache holds the plaintext ASID 1 \(cvm-guest\) reads, DRAM holds it encrypted with that ASID's key, key [0-9a-f]{16}: all 4 blocks differ\.$/);
+      // The cache's plaintext is the secret; DRAM's bytes differ, block by block.
+      const first = bytes.locator('tr[data-offset="0"]');
+      expect(await first.locator('td.plain .text').innerText()).toBe('vault code 0451,');
+      expect(await bytes.locator('tr[data-offset="16"] td.plain .text').innerText()).toMatch(/^ tell no one/);
+      const plainHex = await first.locator('td.plain .hex').innerText();
+      expect(plainHex).toBe('7661756c 7420636f 64652030 3435312c');
+      expect(await first.locator('td.cipher .hex').innerText()).not.toBe(plainHex);
+      expect(await first.locator('td.cipher .text').innerText()).not.toContain('vault');
+      expect(await bytes.locator('tr.differs').count()).toBe(4);
+      expect(await bytes.getAttribute('data-ref')).toBe(`dec:1:${secretPa}`);
+      // The view alone in the window for the picture: the grid with the detail beside it.
+      await runCommand(page, 'View: Toggle Maximize Editor Group');
+      await poll(() => l1d.locator('.detail').evaluate((e) => (e as unknown as { offsetTop: number }).offsetTop < 200)).toBe(true);
+      await screenshot(page, 'cache-line-detail');
+      await runCommand(page, 'View: Toggle Maximize Editor Group');
+
+      // A step: the detail is read again at the new stop, still the secret beside its ciphertext.
+      const before = await stopOf(view);
+      await page.locator('.debug-toolbar .action-label.codicon-debug-step-over').click();
+      await poll(() => stopOf(view)).toBeGreaterThan(before);
+      const after = await stopOf(view);
+      await poll(() => bytes.getAttribute('data-stop')).toBe(String(after));
+      expect(await bytes.getAttribute('data-kind')).toBe('encrypted');
+      expect(await bytes.locator('tr[data-offset="0"] td.plain .text').innerText()).toBe('vault code 0451,');
+
+      await page.locator('.debug-toolbar .action-label.codicon-debug-stop').click();
+      await poll(() => view.locator('.idle').count()).toBe(1);
+    } catch (e) {
+      await screenshot(page, 'cache-line-detail-failure').catch(() => {});
       console.error(wb.log().slice(-5000));
       throw e;
     }
