@@ -357,6 +357,23 @@ export interface MemoryPairPage {
   view: 'private' | 'shared' | 'unmapped';
   /** Why a page is unmapped. */
   reason?: string;
+  /**
+   * The reverse-map-table entry of the page's system-physical page (cvm-model 6.2), on a machine with
+   * the `integrity` feature; absent without it or when the page has no system-physical address. An
+   * entry no one wrote is all zero: hypervisor-owned (assigned false).
+   */
+  rmp?: RmpEntryState;
+}
+
+/** One RMP entry (emulator/cvm/rmp.ts RmpEntry; Linux arch/x86/virt/svm/sev.c names). */
+export interface RmpEntryState {
+  assigned: boolean;
+  /** The guest the page is assigned to (0 when not assigned). */
+  asid: number;
+  /** The guest-physical page address it is bound to (gpn << 12). */
+  gpa: number;
+  validated: boolean;
+  immutable: boolean;
 }
 
 export interface MemoryPairResponse {

@@ -10,6 +10,8 @@ import { startLanguageClient } from './lsp-client';
 import { ConfigurationProvider, DynamicConfigurationProvider } from './configurations';
 import { registerWalkthrough } from './walkthrough';
 import { CacheView } from './views/cache-view';
+import { KeysView } from './views/keys-view';
+import { MemoryView } from './views/memory-view';
 import { SessionState } from './views/session-state';
 import { VmsTree } from './views/vms-tree';
 
@@ -31,7 +33,8 @@ export function activate(context: vscode.ExtensionContext): void {
   registerWalkthrough(context);
   const sessions = new SessionState();
   const vms = new VmsTree(sessions);
-  context.subscriptions.push(sessions, vms, vscode.window.registerTreeDataProvider('vmscope.vms', vms), new CacheView(context, sessions));
+  context.subscriptions.push(sessions, vms, vscode.window.registerTreeDataProvider('vmscope.vms', vms), new CacheView(context, sessions),
+    new KeysView(context, sessions), new MemoryView(context, sessions));
 }
 
 export function deactivate(): void {}

@@ -2,12 +2,13 @@
  * `vmscope/memoryPair` (adapter/protocol.ts): a range as the guest with an ASID sees it beside what DRAM
  * holds, per 16-byte block (the engine's unit, cvm-model 3.2), with per page the C-bit when a
  * translation tells it and whether the guest's accesses there are private (decrypted with its key) or
- * shared (DRAM as it is, 2.4). For the memory-pair view; the Target translates, the machine decrypts.
+ * shared (DRAM as it is, 2.4), and its RMP entry on a machine with integrity (6.2). For the memory-pair
+ * view; the Target translates, the machine decrypts.
  */
 import { needMee, nodbgNote, keyOf } from '../cvm';
 import {
   ERR, formatMemoryReference, MAX_ASID, MEMORY_PAIR, MEMORY_PAIR_MAX, parseMemoryReference, type AddressSpace, type MemoryPairBlock,
-  type MemoryPairPage, type MemoryPairResponse,
+  type MemoryPairPage, type MemoryPairResponse, type RmpEntryState,
 } from '../protocol';
 import type { Target } from '../target';
 import { fail, int } from '../validate';
@@ -41,6 +42,15 @@ function checkedAsid(t: Target, space: AddressSpace, a: Record<string, unknown>)
   return asid;
 }
 
+/** The RMP entry of the system page holding `pa` (all zero when none was written); undefined without `integrity`. */
+function rmpEntry(t: Target, pa: number): RmpEntryState | undefined {
+  const rmp = t.machine.rmp;
+  if (rmp === undefined) return undefined;
+  const e = rmp.entry(pa);
+  if (e === undefined) return { assigned: false, asid: 0, gpa: 0, validated: false, immutable: false };
+  return { assigned: e.assigned, asid: e.asid, gpa: (e.gpn * PAGE) >>> 0, validated: e.validated, immutable: e.immutable };
+}
+
 export function memoryPair(t: Target, a: Record<string, unknown>): MemoryPairResponse {
   const m = t.machine;
   needMee(m);
@@ -68,7 +78,8 @@ export function memoryPair(t: Target, a: Record<string, unknown>): MemoryPairRes
       // The C-bit a guest space reports; phys: / dec: (and a host hart with an 'asid') are read private.
       const enc = space.kind === 'phys' || tr.enc === undefined ? null : tr.enc === 1 ? 1 : 0;
       const view = enc === 0 ? 'shared' : 'private';
-      pages.push({ address: at, pa: tr.pa, ...(tr.gpa !== undefined ? { gpa: tr.gpa } : {}), enc, view });
+      const rmp = rmpEntry(t, tr.pa);
+      pages.push({ address: at, pa: tr.pa, ...(tr.gpa !== undefined ? { gpa: tr.gpa } : {}), enc, view, ...(rmp ? { rmp } : {}) });
       const dram = m.readPhys(tr.pa, n);
       const plain = view === 'private' ? m.readPhys(tr.pa, n, asid) : dram;
       for (let o = 0; o < n; o += BLOCK) {
