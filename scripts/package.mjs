@@ -56,7 +56,20 @@ async function main() {
   const { name, version } = JSON.parse(readFileSync(manifestPath, 'utf8'));
   const vsce = join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
   // The bundles contain the runtime dependencies: node_modules stays out (--no-dependencies).
-  run(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--out', join(root, `${name}-${version}.vsix`)]);
+  run(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--readme-path', packagedReadme(), '--out', join(root, `${name}-${version}.vsix`)]);
+}
+
+/**
+ * The README the .vsix carries: README.md with its screenshots (relative images, which vsce refuses
+ * without a public repository URL to rewrite them against) turned into a line naming the file in the
+ * repository. Written to dist/README.md.
+ */
+export function packagedReadme() {
+  const text = readFileSync(join(root, 'README.md'), 'utf8')
+    .replace(/^!\[([^\]]*)\]\(([^)]+)\)$/gm, (_, alt, path) => `*${alt}* (screenshot: \`${path}\` in the vmscope repository)`);
+  writeFileSync(join(root, 'dist', 'README.md'), text);
+  return 'dist/README.md'; // vsce wants it relative to the extension's root, among the packaged files
+
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();
