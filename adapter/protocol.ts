@@ -152,6 +152,8 @@ export interface VmState {
   harts: number[];
   /** The cache model has statistics for this VMID (as ASID): it has run, even between stops. */
   ran?: boolean;
+  /** The secure processor's guest whose key is bound to this VMID (as ASID), when there is one. */
+  launch?: { handle: number; state: string; policyFlags: string[] };
 }
 
 export interface MachineStateResponse {

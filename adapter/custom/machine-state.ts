@@ -2,6 +2,7 @@
  * `vmscope/machineState` (adapter/protocol.ts): the harts and the VMs seen so far, for the VMs view.
  * Translation only: privilege, V and hgatp come from the machine, names from the Target's symbols.
  */
+import { spGuests } from '../cvm';
 import type { HartState, MachineStateResponse, VmState } from '../protocol';
 import type { Target } from '../target';
 
@@ -20,13 +21,16 @@ export function machineState(t: Target): MachineStateResponse {
   const vms: VmState[] = [];
   // ASIDs are VMIDs for guest accesses (cvm-model 1.1); ASID 0 is the host's, VMID 0 only with V=1.
   const cached = new Set(t.machine.cache?.asids().filter((a) => a !== 0) ?? []);
+  const launched = spGuests(t.machine).filter((g) => g.asid !== null && g.state !== 'DECOMMISSIONED');
   for (let vmid = 0; vmid <= MAX_VMID; vmid++) {
     const hgatp = t.rootOf(vmid);
     const name = t.guests.get(vmid)?.name;
-    if (hgatp === undefined && name === undefined && !cached.has(vmid)) continue;
+    const g = launched.find((x) => x.asid === vmid);
+    if (hgatp === undefined && name === undefined && !cached.has(vmid) && g === undefined) continue;
     vms.push({
       vmid, ...(name ? { name } : {}), ...(hgatp !== undefined ? { hgatp: hgatp >>> 0 } : {}),
       harts: harts.filter((h) => h.vmid === vmid).map((h) => h.id), ...(cached.has(vmid) ? { ran: true } : {}),
+      ...(g ? { launch: { handle: g.handle, state: g.state, policyFlags: g.policyFlags } } : {}),
     });
   }
   return { harts, vms };

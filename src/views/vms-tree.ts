@@ -61,7 +61,9 @@ export class VmsTree implements vscode.TreeDataProvider<Node>, vscode.Disposable
     const v = n.vm;
     const item = new vscode.TreeItem(`VMID ${v.vmid}${v.name ? `: ${v.name}` : ''}`);
     item.id = `vm${v.vmid}`;
-    item.description = `${v.hgatp !== undefined ? `hgatp ${hex(v.hgatp)}` : v.ran ? 'has run (hgatp not seen at a stop)' : 'not seen running yet'}${v.harts.length ? `  running on hart ${v.harts.join(', ')}` : ''}`;
+    const launch = v.launch ? `${v.launch.state}, policy ${v.launch.policyFlags.length ? v.launch.policyFlags.join('+') : 'encryption only'}  ` : '';
+    item.description = `${launch}${v.hgatp !== undefined ? `hgatp ${hex(v.hgatp)}` : v.ran ? 'has run (hgatp not seen at a stop)' : 'not seen running yet'}${v.harts.length ? `  running on hart ${v.harts.join(', ')}` : ''}`;
+    if (v.launch) item.tooltip = `VMID ${v.vmid}: secure-processor guest ${v.launch.handle}, ${v.launch.state}, policy ${v.launch.policyFlags.join(', ') || 'none (encryption only)'}`;
     item.iconPath = new vscode.ThemeIcon(v.harts.length ? 'vm-running' : 'vm');
     return item;
   }

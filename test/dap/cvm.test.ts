@@ -12,7 +12,7 @@ import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
-  KEYS, MEMORY_PAIR, SECURE_PROCESSOR, type KeysResponse, type MemoryPairResponse, type SecureProcessorResponse,
+  KEYS, MACHINE_STATE, MEMORY_PAIR, SECURE_PROCESSOR, type KeysResponse, type MachineStateResponse, type MemoryPairResponse, type SecureProcessorResponse,
 } from '../../adapter/protocol';
 import { client, DBG_C, line, register, ROOT, runToLine, top } from './helpers';
 
@@ -383,5 +383,11 @@ describe('debug adapter: confidential VMs (cvm.S)', () => {
     expect((await evaluate(dc, 'keys', 'repl')).result).toMatch(/no confidential-VM hardware/);
     // The source of the program is still where it was: the session goes on.
     expect((await top(dc)).source?.path).toBe(DBG_C);
+  });
+
+  it('machineState names the secure-processor guest of each VMID (for the VMs tree)', async () => {
+    await launch(dc, { functions: ['guest_stored'] });
+    const m = await request<MachineStateResponse>(dc, MACHINE_STATE);
+    expect(m.vms.find((v) => v.vmid === 1)?.launch).toEqual({ handle: 1, state: 'RUNNING', policyFlags: [] });
   });
 });
