@@ -69,9 +69,7 @@ export async function openWorkbench(folder: string): Promise<Workbench> {
  * the command shows up.
  */
 export async function runCommand(page: Page, label: string): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
+  const input = await openPalette(page);
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
   const deadline = Date.now() + 30_000;
   for (;;) {
@@ -88,11 +86,26 @@ export async function runCommand(page: Page, label: string): Promise<void> {
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 }
 
+/**
+ * Opens the command palette and returns its input. F1 reaches the workbench only when the keyboard
+ * focus is in it, not inside a webview (a view's button just clicked keeps it): then the command
+ * center in the title bar opens the same quick input.
+ */
+async function openPalette(page: Page): Promise<Locator> {
+  const input = page.locator('.quick-input-widget input');
+  await page.keyboard.press('F1');
+  try {
+    await input.waitFor({ timeout: 3_000 });
+  } catch {
+    await page.locator('.command-center .search-label, .command-center').first().click();
+    await input.waitFor();
+  }
+  return input;
+}
+
 /** Opens a file of the workspace through Quick Open and waits for its editor. */
 export async function openFile(page: Page, name: string): Promise<Locator> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
+  const input = await openPalette(page);
   await input.fill(name);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
   await input.press('Enter');
