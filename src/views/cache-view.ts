@@ -11,8 +11,8 @@
  * Messages: media/protocol.ts and media/cache-view/line-detail-protocol.ts, shared with the webview;
  * a malformed one is logged and dropped.
  */
-import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
+import { webviewHtml } from './webview-html';
 import { CACHE_STATE, type CacheStateResponse } from '../../adapter/protocol';
 import { parseFromCacheView, type LineDetailRequest, type ToCacheView } from '../../media/cache-view/line-detail-protocol';
 import { acceptMessage, changedSlots, type AddressTarget, type ToWebview } from '../../media/protocol';
@@ -91,7 +91,7 @@ export class CacheView implements vscode.Disposable {
     this.panel = panel;
     this.ready = false;
     panel.webview.options = this.options();
-    panel.webview.html = this.html(panel.webview);
+    panel.webview.html = webviewHtml(this.context.extensionUri, panel.webview, 'cache-view', 'vmscope: Caches', ' aria-live="polite"');
     panel.onDidDispose(() => {
       this.panel = undefined;
       this.ready = false;
@@ -149,31 +149,6 @@ export class CacheView implements vscode.Disposable {
     void this.panel?.webview.postMessage(m);
   }
 
-  private html(webview: vscode.Webview): string {
-    const nonce = crypto.randomBytes(16).toString('base64');
-    const uri = (f: string): vscode.Uri => webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'media', 'dist', f));
-    const csp = [
-      "default-src 'none'",
-      `style-src ${webview.cspSource} 'nonce-${nonce}'`,
-      `font-src ${webview.cspSource}`,
-      `img-src ${webview.cspSource}`,
-      `script-src 'nonce-${nonce}'`,
-    ].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" nonce="${nonce}" href="${uri('cache-view.css')}" id="vscode-codicon-stylesheet">
-<title>vmscope: Caches</title>
-</head>
-<body>
-<div id="app" aria-live="polite"></div>
-<script nonce="${nonce}" src="${uri('cache-view.js')}"></script>
-</body>
-</html>`;
-  }
 
   dispose(): void {
     for (const s of this.subs) s.dispose();

@@ -7,8 +7,8 @@
  * and fonts from the extension; no network. Messages from the webview are checked (media/protocol.ts)
  * and a malformed one is logged to the view's output channel and dropped.
  */
-import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
+import { webviewHtml } from './webview-html';
 import type { CustomRequests } from '../../adapter/protocol';
 import { acceptMessage } from '../../media/protocol';
 import type { SessionChange, SessionState } from './session-state';
@@ -142,7 +142,7 @@ export abstract class SessionPanel<To extends { type: string }, From extends { t
     this.panel = panel;
     this.ready = false;
     panel.webview.options = this.options();
-    panel.webview.html = this.html(panel.webview);
+    panel.webview.html = webviewHtml(this.context.extensionUri, panel.webview, this.kind.bundle, this.kind.title);
     panel.onDidDispose(() => {
       if (this.panel === panel) this.panel = undefined;
       this.ready = false;
@@ -162,31 +162,6 @@ export abstract class SessionPanel<To extends { type: string }, From extends { t
     }, undefined, this.subs);
   }
 
-  private html(webview: vscode.Webview): string {
-    const nonce = crypto.randomBytes(16).toString('base64');
-    const uri = (f: string): vscode.Uri => webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'media', 'dist', f));
-    const csp = [
-      "default-src 'none'",
-      `style-src ${webview.cspSource} 'nonce-${nonce}'`,
-      `font-src ${webview.cspSource}`,
-      `img-src ${webview.cspSource}`,
-      `script-src 'nonce-${nonce}'`,
-    ].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" nonce="${nonce}" href="${uri(`${this.kind.bundle}.css`)}" id="vscode-codicon-stylesheet">
-<title>${this.kind.title}</title>
-</head>
-<body>
-<div id="app"></div>
-<script nonce="${nonce}" src="${uri(`${this.kind.bundle}.js`)}"></script>
-</body>
-</html>`;
-  }
 
   dispose(): void {
     for (const s of this.subs) s.dispose();
