@@ -4,7 +4,7 @@
  */
 import { createCipheriv } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { assemble, link } from '../../../emulator/asm/index';
+import { buildElf } from './build';
 import { ConfigError, DEFAULT_CONFIG, loadElf, Machine, type MachineConfig } from '../../../emulator/api';
 import { NodeCrypto } from '../../../adapter/node-crypto';
 import { HOST_KEY_ID } from '../../../emulator/cvm/mee';
@@ -76,11 +76,7 @@ vsroot:
 `;
 
 function program(): Uint8Array {
-  const obj = assemble(SRC, { file: 'cbit.S', march: 'rv32imach_zicsr_zifencei' });
-  if (obj.object === undefined) throw new Error(obj.errors.map((e) => e.message).join('\n'));
-  const ln = link([{ name: 'cbit.o', bytes: obj.object }], { base: 0x80000000 });
-  if (ln.elf === undefined) throw new Error(ln.errors.join('\n'));
-  return ln.elf;
+  return buildElf(SRC, 'cbit', 'rv32imach_zicsr_zifencei');
 }
 
 /** Load, encrypt the guest's private pages (what LAUNCH_UPDATE_DATA does), bind the key, run. */
@@ -283,9 +279,7 @@ root:
 `;
 
   it('host pages mapped with the host C-bit are encrypted with the host key; the same PA without it reads ciphertext', () => {
-    const obj = assemble(HOST_SRC, { file: 'host.S', march: 'rv32imac_zicsr_zifencei' });
-    if (obj.object === undefined) throw new Error(obj.errors.map((e) => e.message).join('\n'));
-    const elf = link([{ name: 'host.o', bytes: obj.object }], { base: 0x80000000 }).elf!;
+    const elf = buildElf(HOST_SRC, 'host', 'rv32imac_zicsr_zifencei');
     const m = new Machine({ ...DEFAULT_CONFIG, features: ['memory-encryption', 'host-key'], seed: SEED }, { crypto });
     m.load(loadElf(elf));
     expect(m.run(10_000)).toEqual({ kind: 'exit', code: 0 });
@@ -313,10 +307,8 @@ describe('caches hold data (cvm-model 3.1, 4.3)', () => {
   /** `body` at 0x80000000 in M-mode, then a PASS to the test finisher; caches on. */
   function machine(body: string, features: string[] = ['memory-encryption'], caches = true): Machine {
     const src = `.globl _start\n.text\n_start:\n${body}\n  li t0, 0x100000\n  li t1, 0x5555\n  sw t1, 0(t0)\n1: j 1b\n.balign 64\nx: .word 0\n`;
-    const obj = assemble(src, { file: 'r.S', march: 'rv32imach_zicsr_zifencei_zicbom' });
-    if (obj.object === undefined) throw new Error(obj.errors.map((e) => e.message).join('\n'));
     const m = new Machine({ ...DEFAULT_CONFIG, features, seed: 1, ...(caches ? { caches: {} } : {}) }, { crypto });
-    m.load(loadElf(link([{ name: 'r.o', bytes: obj.object }], { base: 0x80000000 }).elf!));
+    m.load(loadElf(buildElf(src, 'r')));
     m.writeCsr(0, 0x30a, 0xf0); // menvcfg.CBIE/CBCFE: cbo.* allowed below M too
     return m;
   }

@@ -5,7 +5,7 @@
  * and gives the guest a fresh page with RMPUPDATE.
  */
 import { describe, expect, it } from 'vitest';
-import { assemble, link } from '../../../emulator/asm/index';
+import { buildElf } from './build';
 import { decode, DEFAULT_CONFIG, loadElf, Machine } from '../../../emulator/api';
 import { disassemble } from '../../../emulator/isa/disasm';
 import { CAUSE_INTEGRITY, CAUSE_VC } from '../../../emulator/csr/bits';
@@ -148,14 +148,7 @@ vsroot:
   .word 0
 `;
 
-function program(): Uint8Array {
-  const obj = assemble(SRC, { file: 'levels.S', march: 'rv32imach_zicsr_zifencei' });
-  if (obj.object === undefined) throw new Error(obj.errors.map((e) => `${e.line}: ${e.message}`).join('\n'));
-  const ln = link([{ name: 'levels.o', bytes: obj.object }], { base: 0x80000000 });
-  if (ln.elf === undefined) throw new Error(ln.errors.join('\n'));
-  return ln.elf;
-}
-const ELF = program();
+const ELF = buildElf(SRC, 'levels', 'rv32imach_zicsr_zifencei');
 const crypto = new NodeCrypto();
 
 type Level = 'none' | 'enc' | 'es' | 'snp';
@@ -250,9 +243,7 @@ describe('integrity (cvm-model 6.2)', () => {
     const words = [0x00c5850b, 0x02c5850b, 0x0400000b];
     const texts = ['rmpupdate a0,a1,a2', 'pvalidate a0,a1,a2', 'cinval.all'];
     words.forEach((raw, i) => expect(disassemble(decode(raw), 0x80000000).replace(/\s+/, ' ')).toBe(texts[i]));
-    const obj = assemble(`.text\n${texts.join('\n')}\n`, { file: 'c.S', march: 'rv32imac_zicsr' });
-    expect(obj.errors).toEqual([]);
-    const elf = link([{ name: 'c.o', bytes: obj.object! }], { base: 0x80000000 }).elf!;
+    const elf = buildElf(`.text\n${texts.join('\n')}\n`, 'c', 'rv32imac_zicsr');
     const text = loadElf(elf).segments[0]!.data;
     expect([0, 4, 8].map((o) => new DataView(text.buffer, text.byteOffset).getUint32(o, true))).toEqual(words);
   });
