@@ -9,7 +9,7 @@
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { vmidOf } from '../emulator/api';
-import { VMSA_BYTES } from '../emulator/cvm/es';
+import { decodeVmsa, VMSA_BYTES } from '../emulator/cvm/es';
 import type { Target } from './target';
 import { unwind, type Frame } from './unwind';
 
@@ -152,12 +152,8 @@ export function stitchedStack(t: Target, hart: number): Frame[] {
 function vmsaState(t: Target, vmid: number, cause: number): { pc: number; regs: Int32Array } | undefined {
   const vmsa = t.machine.es?.vmsaOf(vmid);
   if (vmsa === undefined) return undefined;
-  const b = t.machine.readPhys(vmsa, VMSA_BYTES, vmid);
-  const w = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  const regs = new Int32Array(32);
-  for (let i = 1; i < 32; i++) regs[i] = w.getInt32(4 * i, true);
-  const resume = w.getUint32(4 * 32, true);
-  return { pc: (cause === 10 ? resume - 4 : resume) >>> 0, regs };
+  const s = decodeVmsa(t.machine.readPhys(vmsa, VMSA_BYTES, vmid));
+  return { pc: (cause === 10 ? s.pc - 4 : s.pc) >>> 0, regs: s.x };
 }
 
 /**

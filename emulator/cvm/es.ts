@@ -21,6 +21,26 @@ const W_PC = 32;
 const VS_FIELDS = ['vsstatus', 'vstvec', 'vsscratch', 'vsepc', 'vscause', 'vstval', 'vsatp'] as const;
 export const VMSA_BYTES = (W_PC + 1 + VS_FIELDS.length) * 4;
 
+/** A VM save area's contents (layout: README.md). */
+export interface VmsaState {
+  /** x0..x31 (x0 always 0). */
+  x: Int32Array;
+  /** Where the guest resumes. */
+  pc: number;
+  /** The VS CSRs by field name; vsatp signed (MODE in bit 31 tests as < 0), the others unsigned. */
+  vs: Record<(typeof VS_FIELDS)[number], number>;
+}
+
+/** Decode VMSA bytes (as the guest's key decrypts them): for VM entry and for the debugger. */
+export function decodeVmsa(b: Uint8Array): VmsaState {
+  const w = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const x = new Int32Array(32);
+  for (let i = 1; i < 32; i++) x[i] = w.getInt32(4 * i, true);
+  const vs = {} as VmsaState['vs'];
+  VS_FIELDS.forEach((f, i) => { vs[f] = f === 'vsatp' ? w.getInt32(4 * (W_PC + 1 + i), true) : w.getUint32(4 * (W_PC + 1 + i), true); });
+  return { x, pc: w.getUint32(4 * W_PC, true), vs };
+}
+
 interface GuestStats {
   exits: number;
   entries: number;
@@ -74,14 +94,12 @@ export class RegisterProtection implements Feature {
     entering: (h, vmid) => {
       const vmsa = this.vmsaOf(vmid);
       if (vmsa === undefined) return undefined;
-      const b = this.host!.readPhys(vmsa, VMSA_BYTES, this.host!.keyFor(vmid));
-      const w = new DataView(b.buffer, b.byteOffset, b.byteLength);
-      for (let i = 1; i < 32; i++) h.x[i] = w.getInt32(4 * i, true);
-      // satp-like registers are kept signed (MODE in bit 31 tests as < 0), the others unsigned.
-      VS_FIELDS.forEach((f, i) => { h[f] = f === 'vsatp' ? w.getInt32(4 * (W_PC + 1 + i), true) : w.getUint32(4 * (W_PC + 1 + i), true); });
+      const s = decodeVmsa(this.host!.readPhys(vmsa, VMSA_BYTES, this.host!.keyFor(vmid)));
+      h.x.set(s.x.subarray(1), 1);
+      for (const f of VS_FIELDS) h[f] = s.vs[f];
       this.count(vmid).entries++;
       this.last = { vmid, event: 'entry: state restored from the VMSA' };
-      return w.getUint32(4 * W_PC, true);
+      return s.pc;
     },
   };
 
