@@ -109,14 +109,8 @@ export class Ram {
     const pa = this.base + page * PAGE_SIZE;
     const cur = this.owner[page]!;
     if (cur !== 0) {
-      const v = this.views[page]!;
-      if (this.viewDirty[page] !== 0) {
-        const data = new Uint8Array(v.buffer.slice(0));
-        c.encrypt(cur, pa, data);
-        new Uint8Array(this.pageForWrite(page).buffer).set(data);
-      }
+      this.writeBackView(page);
       this.views[page] = undefined;
-      this.viewDirty[page] = 0;
     }
     if (key !== 0) {
       const raw = this.pageForRead(page);
@@ -143,15 +137,17 @@ export class Ram {
 
   /** Write every dirty view back to DRAM (views stay, clean). Callers must drop store-TLB entries. */
   writeBackViews(): void {
-    const c = this.cipher;
-    if (c === undefined) return;
-    for (let p = 0; p < this.pageCount; p++) {
-      if (this.viewDirty[p] === 0) continue;
-      const data = new Uint8Array(this.views[p]!.buffer.slice(0));
-      c.encrypt(this.owner[p]!, this.base + p * PAGE_SIZE, data);
-      new Uint8Array(this.pageForWrite(p).buffer).set(data);
-      this.viewDirty[p] = 0;
-    }
+    if (this.cipher === undefined) return;
+    for (let p = 0; p < this.pageCount; p++) this.writeBackView(p);
+  }
+
+  /** A dirty view's bytes, encrypted under its key, into the DRAM page; the view is clean after. */
+  private writeBackView(page: number): void {
+    if (this.viewDirty[page] === 0) return;
+    const data = new Uint8Array(this.views[page]!.buffer.slice(0));
+    this.cipher!.encrypt(this.owner[page]!, this.base + page * PAGE_SIZE, data);
+    new Uint8Array(this.pageForWrite(page).buffer).set(data);
+    this.viewDirty[page] = 0;
   }
 
   /**
