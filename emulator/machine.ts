@@ -250,11 +250,22 @@ export class Machine {
     return this.featureReg.features;
   }
 
+  /**
+   * Who hears memory accesses: nobody (fast paths), the cache model alone through the harts' cache fast
+   * path (hart/cache-path.ts), or the slow-path observer (other observing features, setObserver). Code
+   * compiled for one way is dropped when the way changes.
+   */
   private applyObserver(): void {
     const reg = this.featureReg;
     reg.next = this.extObserver;
-    (this.harts[0]!.env as { observer: MemoryObserver | undefined }).observer = reg.observing ? reg : this.extObserver;
-    for (const h of this.harts) h.flushTlbs();
+    const cache = this.cache;
+    const fast = cache !== undefined && this.extObserver === undefined && reg.observesAlone(cache);
+    (this.harts[0]!.env as { observer: MemoryObserver | undefined }).observer = fast ? undefined : reg.observing ? reg : this.extObserver;
+    if (fast !== (this.harts[0]!.cache !== null)) this.code.clear();
+    for (const h of this.harts) {
+      h.cache = fast ? cache.fastPath(h.id, this.ram.base) : null;
+      h.flushTlbs();
+    }
   }
 
   private readonly control: MachineControl;

@@ -2,6 +2,13 @@
  * One set-associative cache: state only (valid, dirty, tag, ASID, enc, replacement order), no data.
  * A line's tag is (system physical line address, ASID, enc) (cvm-model 4.1): a lookup hits only when all
  * three match. Sets are indexed by the physical line number.
+ *
+ * The hart's fast path (hart/cache-path.ts) reads `fastKey` and `fastDirty`: per set, the line that is
+ * the set's most recently used (MRU) one. Using the MRU line again changes no replacement state (LRU:
+ * it already has the newest stamp, so touch() leaves it; PLRU: the tree already points away from it;
+ * random: no state), so such a hit is only counted: `pending[asid]` hits, folded into the statistics
+ * when they are read. Every change of a set (touch, install, invalidate, setDirty, restore) keeps the
+ * two arrays true, so the fast path and the model's own access agree exactly.
  */
 import type { CacheLevelConfig, Replacement } from './config';
 
@@ -41,6 +48,8 @@ export interface LevelSnapshot {
   clock: number;
   rng: number;
   stats: [number, CacheStats][];
+  /** Per set: the MRU slot (-1 none). */
+  mru?: Int32Array;
 }
 
 export class CacheLevel {
@@ -61,11 +70,24 @@ export class CacheLevel {
   private clock = 0;
   private rng: number;
   private readonly plruLevels: number;
-  readonly stats = new Map<number, CacheStats>();
+  private readonly counts = new Map<number, CacheStats>();
   private lastAsid = -1;
+  /** Per set: the MRU slot, -1 when not known (after restore) or invalidated. */
+  private mru: Int32Array;
+  /** Line number of RAM's first byte: fastKey lines are RAM-relative (they fit the fast path's int math). */
+  private readonly baseLine: number;
+  /**
+   * Per set: the MRU line's key (RAM-relative line * 256 + ASID * 2 + enc), -1 when none. A hart's
+   * access with that key is a hit on the MRU line.
+   */
+  readonly fastKey: Float64Array;
+  /** Per set: the MRU line is dirty (a store to it then changes nothing but counters). */
+  readonly fastDirty: Uint8Array;
+  /** Hits on MRU lines counted by the fast path, by ASID (0..127), not yet in the statistics. */
+  readonly pending = new Float64Array(128);
   private lastStats: CacheStats = newStats();
 
-  constructor(readonly name: string, c: CacheLevelConfig, readonly replacement: Replacement, seed: number) {
+  constructor(readonly name: string, c: CacheLevelConfig, readonly replacement: Replacement, seed: number, ramBase = 0x8000_0000) {
     this.sets = c.sets;
     this.ways = c.ways;
     this.line = c.line;
@@ -80,6 +102,37 @@ export class CacheLevel {
     this.plru = new Uint32Array(c.sets);
     this.plruLevels = Math.round(Math.log2(c.ways));
     this.rng = (seed >>> 0) || 0x9e3779b9;
+    this.mru = new Int32Array(c.sets).fill(-1);
+    this.fastKey = new Float64Array(c.sets).fill(-1);
+    this.fastDirty = new Uint8Array(c.sets);
+    this.baseLine = Math.floor(ramBase / c.line);
+  }
+
+  /** Statistics by ASID (the fast path's pending hits included). */
+  get stats(): ReadonlyMap<number, CacheStats> {
+    this.foldPending();
+    return this.counts;
+  }
+
+  /** Move the fast path's hits into the statistics (counters commute: only their sum matters). */
+  private foldPending(): void {
+    const p = this.pending;
+    for (let a = 0; a < p.length; a++) {
+      const n = p[a]!;
+      if (n === 0) continue;
+      p[a] = 0;
+      const s = this.statsFor(a);
+      s.accesses += n;
+      s.hits += n;
+    }
+  }
+
+  /** Make `slot` its set's MRU line and publish it to the fast path. */
+  private setMru(set: number, slot: number): void {
+    this.mru[set] = slot;
+    const rel = this.tag[slot]! - this.baseLine;
+    this.fastKey[set] = rel >= 0 ? rel * 256 + this.asid[slot]! * 2 + this.enc[slot]! : -1;
+    this.fastDirty[set] = this.dirty[slot]!;
   }
 
   /** Line number of system physical address `pa`. */
@@ -89,10 +142,10 @@ export class CacheLevel {
 
   statsFor(asid: number): CacheStats {
     if (asid === this.lastAsid) return this.lastStats;
-    let s = this.stats.get(asid);
+    let s = this.counts.get(asid);
     if (s === undefined) {
       s = newStats();
-      this.stats.set(asid, s);
+      this.counts.set(asid, s);
     }
     this.lastAsid = asid;
     this.lastStats = s;
@@ -108,12 +161,18 @@ export class CacheLevel {
     return -1;
   }
 
-  /** Record a use of `slot` for the replacement policy. */
+  /**
+   * Record a use of `slot` for the replacement policy. A use of the set's MRU slot changes nothing (see
+   * the file comment), so it leaves the state as it is: the fast path, which never calls this, and
+   * the model then keep identical state, LRU stamps included.
+   */
   touch(slot: number): void {
+    const set = Math.floor(slot / this.ways);
+    if (this.mru[set] === slot) return;
+    this.setMru(set, slot);
     if (this.replacement === 'lru') {
       this.order[slot] = ++this.clock;
     } else if (this.replacement === 'plru' && this.plruLevels > 0) {
-      const set = Math.floor(slot / this.ways);
       const way = slot - set * this.ways;
       let bits = this.plru[set]!;
       let node = 1;
@@ -167,6 +226,8 @@ export class CacheLevel {
 
   setDirty(slot: number, d: boolean): void {
     this.dirty[slot] = d ? 1 : 0;
+    const set = Math.floor(slot / this.ways);
+    if (this.mru[set] === slot) this.fastDirty[set] = d ? 1 : 0;
   }
 
   slotAsid(slot: number): number {
@@ -186,6 +247,8 @@ export class CacheLevel {
     this.asid[slot] = asid;
     this.enc[slot] = enc;
     this.dirty[slot] = dirty ? 1 : 0;
+    const set = Math.floor(slot / this.ways);
+    if (this.mru[set] === slot) this.mru[set] = -1; // a new line in the slot: a first use
     this.touch(slot);
   }
 
@@ -193,6 +256,11 @@ export class CacheLevel {
     this.tag[slot] = -1;
     this.dirty[slot] = 0;
     this.order[slot] = 0;
+    const set = Math.floor(slot / this.ways);
+    if (this.mru[set] === slot) {
+      this.mru[set] = -1;
+      this.fastKey[set] = -1;
+    }
   }
 
   /** Valid slots, in slot order. */
@@ -219,7 +287,7 @@ export class CacheLevel {
   snapshot(): LevelSnapshot {
     return {
       tag: this.tag.slice(), asid: this.asid.slice(), enc: this.enc.slice(), dirty: this.dirty.slice(), order: this.order.slice(),
-      plru: this.plru.slice(), clock: this.clock, rng: this.rng, stats: [...this.stats].map(([a, s]) => [a, { ...s }]),
+      plru: this.plru.slice(), clock: this.clock, rng: this.rng, stats: [...this.stats].map(([a, s]) => [a, { ...s }]), mru: this.mru.slice(),
     };
   }
 
@@ -233,8 +301,16 @@ export class CacheLevel {
     this.plru = s.plru.slice();
     this.clock = s.clock;
     this.rng = s.rng;
-    this.stats.clear();
-    for (const [a, st] of s.stats) this.stats.set(a, { ...st });
+    this.pending.fill(0);
+    this.counts.clear();
+    for (const [a, st] of s.stats) this.counts.set(a, { ...st });
     this.lastAsid = -1;
+    // Snapshots of older versions have no MRU list: then no set has a known MRU (the next use stamps).
+    this.mru.fill(-1);
+    this.fastKey.fill(-1);
+    const mru = s.mru;
+    if (mru !== undefined && mru.length === this.sets) {
+      for (let set = 0; set < this.sets; set++) if (mru[set]! >= 0 && this.tag[mru[set]!] !== -1) this.setMru(set, mru[set]!);
+    }
   }
 }

@@ -5,12 +5,14 @@
  * Only the state is modelled: data values still come from RAM (with no encryption the cached plaintext
  * equals memory; the data path changes when encryption lands, cvm-model 3.1).
  *
- * Driven by the memory observer through the feature interface: fetches go to L1I, loads/stores/AMOs to
+ * Driven by the memory observer through the feature interface, or, while no other feature observes
+ * memory, by the harts' cache fast path (fastPath; hart/cache-path.ts): fetches go to L1I, loads/stores/AMOs to
  * L1D, an L1 miss reads the line from the LLC (an LLC access), a dirty L1 victim is written into the
  * LLC (an LLC access, write-allocate), a dirty LLC victim is written to memory. Device (non-RAM)
  * addresses are uncacheable. Evictions and write-backs count for the ASID of the line that leaves.
  */
 import type { CacheEvent, CustomInstruction, Feature, FeatureHost, MemTransaction } from '../features/types';
+import type { HartCache } from '../hart/cache-path';
 import type { CacheConfig } from './config';
 import { CacheLevel, newStats, type CacheStats, type LevelSnapshot, type LineInfo } from './level';
 
@@ -70,6 +72,21 @@ export class CacheModel implements Feature {
       case 'cbo.flush': this.cbo('flush', t.pa, t.asid, t.enc); break;
       case 'cbo.inval': this.cbo('inval', t.pa, t.asid, t.enc); break;
     }
+  }
+
+  /**
+   * Hart `hart`'s view for the cache fast path (hart/cache-path.ts): its L1s' MRU keys and pending
+   * hits, and the model's own access and cbo for everything else. RAM offsets are relative to `ramBase`.
+   */
+  fastPath(hart: number, ramBase: number): HartCache {
+    const i = this.l1i[hart]!;
+    const d = this.l1d[hart]!;
+    return {
+      iKey: i.fastKey, iPend: i.pending, iShift: i.lineShift, iSets: i.sets - 1, iLine: i.line,
+      dKey: d.fastKey, dDirty: d.fastDirty, dPend: d.pending, dShift: d.lineShift, dSets: d.sets - 1, dLine: d.line,
+      access: (h, kind, q, size, ct) => this.access(h, kind, ramBase + q, size, ct >>> 1, ct & 1),
+      cbo: (op, q, ct) => { this.cbo(op, ramBase + q, ct >>> 1, ct & 1); },
+    };
   }
 
   /** Line `slot` of `c` becomes dirty: memory keeps its old bytes until the line is written back. */

@@ -49,6 +49,11 @@ export class FeatureRegistry implements MemoryObserver, FeatureHost {
     return this.mem.length + this.xlate.length + this.vm.length > 0;
   }
 
+  /** `f` is the only feature that observes memory (the cache fast path may then replace the observer). */
+  observesAlone(f: Feature): boolean {
+    return this.mem.length === 1 && this.mem[0] === f && this.xlate.length + this.vm.length === 0;
+  }
+
   get harts(): number {
     return this.hartList.length;
   }

@@ -7,7 +7,10 @@
  * Events are delivered synchronously, in program order per hart. Event objects are reused by the
  * machine: read them during the call and copy what you keep. Every hook is optional; a feature pays
  * (and makes the machine pay) only for the hooks it has: the slow memory path is switched on only while
- * some attached feature has onMemory, onTranslate or onVmTransition.
+ * some attached feature has onMemory, onTranslate or onVmTransition. One exception to "only through
+ * this interface": while the cache model is the only feature observing memory, the machine drives it
+ * through the harts' cache fast path (hart/cache-path.ts) instead of onMemory, with identical results
+ * (test/unit/cache/fast-path.test.ts); attaching another observing feature switches back to onMemory.
  */
 
 import type { RamCipher } from '../mem/ram';

@@ -31,6 +31,12 @@ export class Block {
   readonly n: number;
   /** The block starts at a breakpoint's page offset: its compiled form must not loop internally. */
   bpStart = false;
+  /** Page offset of the first instruction (-1: not in a code page). */
+  off = -1;
+  /** With the cache fast path: what each instruction's fetch does (cache-path.ts fetchPlan). */
+  fetchPlan: Uint8Array | null = null;
+  /** Its fetch was reported already (an instruction straddling a page, run.ts): the executor reports none. */
+  prefetched = false;
   constructor(readonly insns: readonly DInsn[]) {
     this.n = insns.length;
   }
@@ -137,6 +143,7 @@ export class CodeCache {
     if (insns.length === 0) return null;
     const b = new Block(insns);
     b.bpStart = bpo !== null && bpo.has(off);
+    b.off = off;
     cp.blocks[off >> 1] = b;
     return b;
   }

@@ -52,8 +52,8 @@ function cboDenied(h: Hart, field: number): number {
 
 /**
  * cbo.clean/flush/inval: permitted when a load or a store to the block would be; otherwise a store
- * page fault (translation permits nothing) or store access fault (CMO spec 2.5.2). No caches are
- * modelled yet, so a permitted operation does nothing else.
+ * page fault (translation permits nothing) or store access fault (CMO spec 2.5.2). A permitted one
+ * goes to the cache model (through the observer, or the cache fast path's model: hart/cache-path.ts).
  */
 function cbo(field: number, op: CboOp): Handler {
   return (h, d) => {
@@ -61,12 +61,14 @@ function cbo(field: number, op: CboOp): Handler {
     if (denied !== 0) return h.raise(denied, d.insn.raw);
     const a = h.x[d.rs1]! >>> 0;
     const obs = h.env.observer;
-    if (obs?.cbo !== undefined) {
+    const c = h.cache;
+    if (obs?.cbo !== undefined || c !== null) {
       // Report the operation itself, not the permission checks' 1-byte translations.
       let pa = xlate(h, a, 1, Access.Load, true);
       if (pa < 0) pa = xlate(h, a, 1, Access.Store, true);
       if (pa >= 0) {
-        obs.cbo(h.id, op, a, pa, h.dataVirt() ? h.lastGpa : undefined);
+        if (obs?.cbo !== undefined) obs.cbo(h.id, op, a, pa, h.dataVirt() ? h.lastGpa : undefined);
+        else if (c !== null && pa >= h.bus.ram.base && pa < h.bus.ram.base + h.bus.ram.size) c.cbo(op, pa - h.bus.ram.base, h.accessCt);
         return R_NEXT;
       }
     } else if (xlate(h, a, 1, Access.Load) >= 0 || xlate(h, a, 1, Access.Store) >= 0) {

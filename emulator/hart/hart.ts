@@ -27,6 +27,7 @@ import { xlate } from './memory';
 import { NO_CODE, type Block, type CodePage } from './codecache';
 import type { WatchHit } from '../debug/watch';
 import type { HartEnv } from './types';
+import type { HartCache } from './cache-path';
 import { TriggerState, triggersChanged } from './triggers';
 
 /** mstatus bits swapped with vsstatus on V changes (QEMU 7.2: MXR SUM SPP SPIE SIE; UXL is RV64). */
@@ -142,6 +143,13 @@ export class Hart {
   /** C-bit (enc) and memory key id of the last translated access (memory.ts xlate; 0 without encryption). */
   accessEnc = 0;
   accessKey = 0;
+  /** Cache tag of the last translated access: ASID (VMID of a guest access, else 0) * 2 + enc. */
+  accessCt = 0;
+  /** The cache fast path (cache-path.ts), null when caches are off or observed the slow way. */
+  cache: HartCache | null = null;
+  /** With `cache`: RAM offset of the block about to run (its first instruction) and its fetches' tag. */
+  fetchBase = 0;
+  fetchCt = 0;
   /**
    * HLV/HSV in progress (0 none, 1 HLV/HSV, 2 HLVX): memory accesses translate as V=1 at privilege
    * hyperPriv (hstatus.SPVP) and fill no TLB entries (8.3.1).
@@ -195,10 +203,15 @@ export class Hart {
   private readonly recent: (TlbSet<CodePage> | undefined)[] = new Array<TlbSet<CodePage> | undefined>(8).fill(undefined);
   lTag: Int32Array;
   lMem: DataView[];
+  lPage: Int32Array;
+  lCt: Int32Array;
   sTag: Int32Array;
   sMem: DataView[];
+  sPage: Int32Array;
+  sCt: Int32Array;
   fTag: Int32Array;
   fCode: CodePage[];
+  fCt: Int32Array;
   /** Set chosen by the effective data privilege (MPRV) / the fetch privilege. */
   dTlb: TlbSet<CodePage>;
   iTlb: TlbSet<CodePage>;
@@ -216,10 +229,15 @@ export class Hart {
     this.iTlb = t;
     this.lTag = t.lTag;
     this.lMem = t.lMem;
+    this.lPage = t.lPage;
+    this.lCt = t.lCt;
     this.sTag = t.sTag;
     this.sMem = t.sMem;
+    this.sPage = t.sPage;
+    this.sCt = t.sCt;
     this.fTag = t.fTag;
     this.fCode = t.fCode;
+    this.fCt = t.fCt;
   }
 
   /** Reset state (privileged spec 3.4): M-mode, MIE = MPRV = 0, misa as configured, pc = `pc`. */
@@ -299,10 +317,15 @@ export class Hart {
     this.dTlb = d;
     this.fTag = i.fTag;
     this.fCode = i.fCode;
+    this.fCt = i.fCt;
     this.lTag = d.lTag;
     this.lMem = d.lMem;
+    this.lPage = d.lPage;
+    this.lCt = d.lCt;
     this.sTag = d.sTag;
     this.sMem = d.sMem;
+    this.sPage = d.sPage;
+    this.sCt = d.sCt;
   }
 
   /**

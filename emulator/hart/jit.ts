@@ -10,6 +10,7 @@
  * start loops inside the function while whole iterations fit in `lim` and nothing needs attention.
  */
 import { Cause } from '../csr/bits';
+import { FETCH_COUNT, FETCH_SPLIT, fetchPlan, type HartCache } from './cache-path';
 import type { Block } from './codecache';
 import { divS, divU, mulh, mulhsu, mulhu, remS, remU, INT_HANDLERS } from './exec-int';
 import { MEM_HANDLERS } from './exec-mem';
@@ -52,7 +53,12 @@ function native(d: DInsn): boolean {
   return d.fn === INT_HANDLERS[name] || d.fn === MEM_HANDLERS[name];
 }
 
-export function compileBlock(b: Block, misalignBits: number): Compiled {
+/**
+ * With the cache fast path (`cache` non-null; cache-path.ts) the block also reports its fetches and
+ * its TLB-served loads and stores: a hit on an L1 set's MRU line is counted inline, anything else
+ * calls the model. Fetches that only count (FETCH_COUNT) are added up at each exit.
+ */
+export function compileBlock(b: Block, misalignBits: number, cache: HartCache | null = null): Compiled {
   const n = b.n;
   const offs: number[] = [];
   let off = 0;
@@ -64,18 +70,43 @@ export function compileBlock(b: Block, misalignBits: number): Compiled {
   const last = b.insns[n - 1]!;
   const lastName = last.insn.name;
   const loops = !b.bpStart && native(last) && (lastName in BRANCH_COND || lastName === 'jal') && offs[n - 1]! + last.imm === 0;
-  const ret = (k: string): string => `{ h.curBlock = null; h.retired += ${k}; return done + ${k}; }`;
+  // Fetches counted without a check up to and including instruction k (cache-path.ts fetchPlan).
+  const plan = cache === null ? null : fetchPlan(b, b.off, cache.iLine);
+  const counted: number[] = [];
+  if (plan !== null) plan.reduce((acc, p, k) => (counted[k] = acc + (p === FETCH_COUNT ? 1 : 0)), 0);
+  const pend = (k: number): string => (plan !== null && counted[k]! > 0 ? `iPend[fa] += ${counted[k]}; ` : '');
+  const ret = (k: number): string => `{ ${pend(k - 1)}h.curBlock = null; h.retired += ${k}; return done + ${k}; }`;
   const exit = (k: number, next: number): string =>
-    `if (r !== 0) { if (r === 2) { h.pc = (pc0 + ${offs[k]}) >>> 0; h.curBlock = null; h.retired += ${k}; ` +
-    `takeTrap(h, h.trapCause, false, h.trapTval); return done + ${k}; } if (r !== 1) h.pc = (pc0 + ${next}) >>> 0; ${ret(String(k + 1))} }`;
+    `if (r !== 0) { if (r === 2) { ${pend(k)}h.pc = (pc0 + ${offs[k]}) >>> 0; h.curBlock = null; h.retired += ${k}; ` +
+    `takeTrap(h, h.trapCause, false, h.trapTval); return done + ${k}; } if (r !== 1) h.pc = (pc0 + ${next}) >>> 0; ${ret(k + 1)} }`;
   const misaligned = (t: string, k: number): string => misalignBits === 0 ? '' :
     `if ((${t} & ${misalignBits}) !== 0) { h.pc = (pc0 + ${offs[k]}) >>> 0; h.raise(${Cause.InsnMisaligned}, ${t}); r = 2; ${exit(k, 0)} }`;
+  // One inline L1D check: the access at RAM offset q (kind 1 load, 2 store) under tag ct.
+  const dcheck = (kind: number, size: number, tags: string): string => {
+    const c = cache!;
+    const inLine = size > 1 ? ` && (q & ${c.dLine - 1}) <= ${c.dLine - size}` : '';
+    const dirty = kind === 2 ? ' && dDirty[c] === 1' : '';
+    return `q = ${tags === 'l' ? 'lPage' : 'sPage'}[s] * 4096 + o; ct = ${tags}Ct[s]; ln = q >>> ${c.dShift}; c = ln & ${c.dSets}; ` +
+      `if (dKey[c] === ln * 256 + ct${inLine}${dirty}) dPend[ct >>> 1]++; else hc.access(h.id, ${kind}, q, ${size}, ct); `;
+  };
+  const fetch = (k: number, len: number): string => {
+    if (plan === null || plan[k] === FETCH_COUNT) return '';
+    const c = cache!;
+    const check = (o: number, size: number): string => `q = fb + ${o}; ln = q >>> ${c.iShift}; c = ln & ${c.iSets}; ` +
+      `if (iKey[c] === ln * 256 + fct) iPend[fa]++; else hc.access(h.id, 0, q, ${size}, fct); `;
+    if (plan[k] !== FETCH_SPLIT) return check(offs[k]!, len);
+    // One check per line, as the model accesses them (cacheFetchSplit).
+    const second = offs[k]! + c.iLine - ((b.off + offs[k]!) % c.iLine);
+    return check(offs[k]!, 1) + check(second, 1);
+  };
   const body: string[] = [];
   b.insns.forEach((d, k) => {
     const name = d.insn.name;
     const here = offs[k]!;
     const next = here + d.len;
     const rd = d.rd === X_SINK ? 32 : d.rd;
+    const f = fetch(k, d.len);
+    if (f !== '') body.push(f);
     if (!native(d)) {
       body.push(`h.pc = (pc0 + ${here}) >>> 0; r = F[${k}](h, D[${k}]); ${exit(k, next)}`);
     } else if (name in ALU) {
@@ -84,13 +115,15 @@ export function compileBlock(b: Block, misalignBits: number): Compiled {
       if (d.rd !== X_SINK) body.push(`x[${rd}] = (pc0 + ${here + d.imm}) | 0;`);
     } else if (name in LOADS) {
       const [get, size, signed] = LOADS[name]!;
+      const check = cache === null ? '' : dcheck(1, size, 'l');
       body.push(`a = ${fill('(x[A] + I) | 0', d)}; v = a >>> 12; s = v & 255; o = a & 4095;` +
-        `if (lTag[s] === v${size > 1 ? ` && o <= ${4096 - size}` : ''}) x[${rd}] = lMem[s].${get}; ` +
+        `if (lTag[s] === v${size > 1 ? ` && o <= ${4096 - size}` : ''}) { ${check}x[${rd}] = lMem[s].${get}; } ` +
         `else { h.pc = (pc0 + ${here}) >>> 0; r = loadInto(h, ${rd}, a, ${size}, ${signed}); ${exit(k, next)} }`);
     } else if (name in STORES) {
       const [set, size] = STORES[name]!;
+      const check = cache === null ? '' : dcheck(2, size, 's');
       body.push(`a = ${fill('(x[A] + I) | 0', d)}; v = a >>> 12; s = v & 255; o = a & 4095;` +
-        `if (sTag[s] === v${size > 1 ? ` && o <= ${4096 - size}` : ''}) sMem[s].${fill(set, d)}; ` +
+        `if (sTag[s] === v${size > 1 ? ` && o <= ${4096 - size}` : ''}) { ${check}sMem[s].${fill(set, d)}; } ` +
         `else { h.pc = (pc0 + ${here}) >>> 0; r = storeValue(h, a, ${size}, ${fill('x[B]', d)}); ${exit(k, next)} }`);
     } else if (name === 'fence') {
       // no-op
@@ -98,24 +131,31 @@ export function compileBlock(b: Block, misalignBits: number): Compiled {
       body.push(name === 'jal' ? `t = (pc0 + ${here + d.imm}) >>> 0;` : `t = (${fill('x[A] + I', d)}) & ~1; t >>>= 0;`);
       body.push(misaligned('t', k));
       if (d.rd !== X_SINK) body.push(`x[${rd}] = (pc0 + ${next}) | 0;`);
-      if (loops) body.push(`if (done + ${2 * n} <= lim && h.attention === 0) { done += ${n}; h.retired += ${n}; continue; }`);
-      body.push(`h.pc = t; ${ret(String(n))}`);
+      if (loops) body.push(`if (done + ${2 * n} <= lim && h.attention === 0) { ${pend(n - 1)}done += ${n}; h.retired += ${n}; continue; }`);
+      body.push(`h.pc = t; ${ret(n)}`);
     } else if (name in BRANCH_COND) {
       body.push(`if (${fill(BRANCH_COND[name]!, d)}) { t = (pc0 + ${here + d.imm}) >>> 0; ${misaligned('t', k)}`);
-      if (loops) body.push(`if (done + ${2 * n} <= lim && h.attention === 0) { done += ${n}; h.retired += ${n}; continue; }`);
-      body.push(`h.pc = t; ${ret(String(n))} }`);
-      body.push(`h.pc = (pc0 + ${endOff}) >>> 0; ${ret(String(n))}`);
+      if (loops) body.push(`if (done + ${2 * n} <= lim && h.attention === 0) { ${pend(n - 1)}done += ${n}; h.retired += ${n}; continue; }`);
+      body.push(`h.pc = t; ${ret(n)} }`);
+      body.push(`h.pc = (pc0 + ${endOff}) >>> 0; ${ret(n)}`);
     } else {
       body.push(`h.pc = (pc0 + ${here}) >>> 0; r = F[${k}](h, D[${k}]); ${exit(k, next)}`);
     }
   });
   const lastKind = lastName in BRANCH_COND || lastName === 'jal' || lastName === 'jalr';
-  if (!lastKind || !native(last)) body.push(`h.pc = (pc0 + ${endOff}) >>> 0; ${ret(String(n))}`);
+  if (!lastKind || !native(last)) body.push(`h.pc = (pc0 + ${endOff}) >>> 0; ${ret(n)}`);
+  // The cache fast path's state, only what this block's code uses (short blocks run often).
+  const inlined = b.insns.filter((d) => native(d));
+  const loads = inlined.some((d) => d.insn.name in LOADS);
+  const stores = inlined.some((d) => d.insn.name in STORES);
+  const cacheVars = cache === null ? '' : `
+  const hc = h.cache, iKey = hc.iKey, iPend = hc.iPend, fb = h.fetchBase, fct = h.fetchCt, fa = fct >>> 1;
+  let q = 0, ct = 0, ln = 0, c = 0;${loads || stores ? '\n  const dKey = hc.dKey, dPend = hc.dPend;' : ''}${loads ? '\n  const lPage = h.lPage, lCt = h.lCt;' : ''}${stores ? '\n  const sPage = h.sPage, sCt = h.sCt, dDirty = hc.dDirty;' : ''}`;
   const src = `return function block(h, lim) {
   const x = h.x, lTag = h.lTag, lMem = h.lMem, sTag = h.sTag, sMem = h.sMem;
   const pc0 = h.pc;
   h.curBlock = B; h.blockPc = pc0;
-  let done = 0, r = 0, a = 0, v = 0, s = 0, o = 0, t = 0;
+  let done = 0, r = 0, a = 0, v = 0, s = 0, o = 0, t = 0;${cacheVars}
   for (;;) {
 ${body.join('\n')}
   }

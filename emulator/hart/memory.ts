@@ -13,6 +13,7 @@ import { PMP_R, PMP_W, PMP_X } from '../mmu/pmp';
 import { Access, translate, XLATE_PAGE_FAULT } from '../mmu/sv32';
 import { TLB_MASK } from '../mmu/tlb';
 import { translateGuest, XLATE_GUEST_PAGE_FAULT } from '../mmu/two-stage';
+import { cacheData, cacheFetch, type HartCache } from './cache-path';
 import type { CodePage } from './codecache';
 import type { Hart } from './hart';
 import { triggerDataHit, TRIG_LOAD, TRIG_STORE } from './triggers';
@@ -56,11 +57,13 @@ export function xlate(h: Hart, va: number, size: number, access: Access, quiet =
   // Memory encryption (cvm-model 2.2-2.4): the key of this access. Guest fetches are always private
   // (2.3); HLV/HSV are the hypervisor's accesses and never use a guest's key.
   const cipher = h.bus.ram.cipher;
+  const asid = virt ? (h.hgatp >>> 22) & 0x7f : 0;
   if (cipher !== undefined) {
     const enc = !virt ? h.lastHostEnc : h.hyperAccess !== 0 ? 0 : access === Access.Fetch ? 1 : h.lastEnc;
     h.accessEnc = enc;
-    h.accessKey = cipher.keyFor(virt ? (h.hgatp >>> 22) & 0x7f : 0, enc);
+    h.accessKey = cipher.keyFor(asid, enc);
   }
+  h.accessCt = asid * 2 + h.accessEnc;
   if (!h.pmp.check(pa, size, PERM[access]!, priv)) {
     h.raise(ACCESS_CAUSE[access]!, va);
     h.trapGva = virt;
@@ -87,7 +90,10 @@ export function xlate(h: Hart, va: number, size: number, access: Access, quiet =
     }
   }
   const obs = h.env.observer;
-  if (obs !== undefined && !quiet) obs.access(h.id, access, va >>> 0, pa, size, virt ? h.lastGpa : undefined);
+  if (!quiet) {
+    if (obs !== undefined) obs.access(h.id, access, va >>> 0, pa, size, virt ? h.lastGpa : undefined);
+    else if (h.cache !== null) cacheSlowPath(h, h.cache, access, pa, size);
+  }
   const w = h.env.watch;
   if (w !== null && h.watchHit === null) {
     const hit = w.match(h.pc, pa, size, access);
@@ -97,6 +103,15 @@ export function xlate(h: Hart, va: number, size: number, access: Access, quiet =
     }
   }
   return pa;
+}
+
+/** An access the TLB did not serve, for the cache fast path's model (device addresses are uncached). */
+function cacheSlowPath(h: Hart, c: HartCache, access: Access, pa: number, size: number): void {
+  const ram = h.bus.ram;
+  const q = pa - ram.base;
+  if (q < 0 || q + size > ram.size) return;
+  if (access === Access.Fetch) cacheFetch(h, c, q, size, h.accessCt);
+  else cacheData(h, c, access === Access.Load ? 1 : 2, q, size, h.accessCt);
 }
 
 /** RAM page index usable by a TLB entry for the page of `pa`, or -1. */
@@ -120,6 +135,7 @@ function fillLoad(h: Hart, va: number, pa: number): void {
   const s = vpn & TLB_MASK;
   t.lMem[s] = h.bus.ram.viewForRead(page, h.accessKey);
   t.lPage[s] = page;
+  t.lCt[s] = h.accessCt;
   t.lTag[s] = vpn;
 }
 
@@ -132,6 +148,7 @@ function fillStore(h: Hart, va: number, pa: number): void {
   const s = vpn & TLB_MASK;
   t.sMem[s] = mem;
   t.sPage[s] = page;
+  t.sCt[s] = h.accessCt;
   t.sTag[s] = vpn;
 }
 
@@ -205,6 +222,7 @@ export function rmwWord(h: Hart, va: number, op: (old: number, b: number) => num
   const vpn = va >>> 12;
   const s = vpn & TLB_MASK;
   if (h.sTag[s] === vpn) {
+    if (h.cache !== null) cacheData(h, h.cache, 2, h.sPage[s]! * 4096 + (va & 0xfff), 4, h.sCt[s]!);
     const mem = h.sMem[s]!;
     const old = mem.getUint32(va & 0xfff, true);
     const nv = op(old, b);
@@ -238,8 +256,10 @@ export function rmwWord(h: Hart, va: number, op: (old: number, b: number) => num
  */
 export function fetchPage(h: Hart, pc: number): CodePage | null {
   const obs = h.env.observer;
-  const pa = xlate(h, pc, 2, Access.Fetch, obs !== undefined);
+  // The cache fast path reports fetches per instruction from the block executor (run.ts).
+  const pa = xlate(h, pc, 2, Access.Fetch, obs !== undefined || h.cache !== null);
   if (pa < 0) return null;
+  h.fetchCt = h.accessCt;
   const ram = h.bus.ram;
   const off = pa - ram.base;
   if (obs !== undefined) {
@@ -260,6 +280,7 @@ export function fetchPage(h: Hart, pc: number): CodePage | null {
     const s = vpn & TLB_MASK;
     t.fCode[s] = cp;
     t.fPage[s] = page;
+    t.fCt[s] = h.accessCt;
     t.fTag[s] = vpn;
   } else {
     h.singleStep = true;

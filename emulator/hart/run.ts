@@ -7,7 +7,8 @@
  * run(maxInsns) end on the same instruction whatever the block boundaries are (snapshots restore
  * with an empty code cache, yet replay identically).
  */
-import { Block } from './codecache';
+import { cacheFetch, cacheFetchSplit, FETCH_CHECK, FETCH_COUNT, fetchPlan } from './cache-path';
+import { Block, type CodePage } from './codecache';
 import type { Hart } from './hart';
 import { compileBlock } from './jit';
 import { fetchPage, fetchParcel } from './memory';
@@ -61,9 +62,19 @@ function execBlock(h: Hart, b: Block, lim: number): number {
   let pc = h.pc;
   h.curBlock = b;
   h.blockPc = pc;
+  const c = b.prefetched ? null : h.cache;
+  const fb = h.fetchBase;
+  const plan = c === null ? null : fetchPlan(b, b.off, c.iLine);
   for (let k = 0; k < n; k++) {
     const d = insns[k]!;
     h.pc = pc;
+    if (plan !== null) {
+      // The fetch of this instruction (cache-path.ts): counted, or checked against the L1I.
+      const q = fb + ((pc - h.blockPc) >>> 0);
+      if (plan[k] === FETCH_COUNT) c!.iPend[h.fetchCt >>> 1]++;
+      else if (plan[k] === FETCH_CHECK) cacheFetch(h, c!, q, d.len, h.fetchCt);
+      else cacheFetchSplit(h, c!, q, h.fetchCt);
+    }
     const r = d.fn(h, d);
     if (r !== R_NEXT) {
       h.curBlock = null;
@@ -94,23 +105,35 @@ function blockAt(h: Hart): Block | null {
   const pc = h.pc;
   const vpn = pc >>> 12;
   const s = vpn & 255;
-  const cp = h.fTag[s] === vpn ? h.fCode[s]! : fetchPage(h, pc);
+  let cp: CodePage | null;
+  if (h.fTag[s] === vpn) {
+    cp = h.fCode[s]!;
+    h.fetchCt = h.fCt[s]!;
+  } else {
+    cp = fetchPage(h, pc); // sets h.fetchCt
+  }
   if (cp === null) {
     takeTrap(h, h.trapCause, false, h.trapTval);
     return null;
   }
   const off = pc & 0xfff;
+  h.fetchBase = cp.page * 4096 + off;
   const b = cp.blocks[off >> 1];
   if (b !== undefined) return b;
   const nb = h.env.code.build(cp, off);
   if (nb !== null) return nb;
-  // The first instruction straddles the page end: run it alone.
+  // The first instruction straddles the page end: run it alone. Its fetch is two parcels, each
+  // reported as the slow path does (the second by fetchParcel's translation).
+  const c = h.cache;
+  if (c !== null) cacheFetch(h, c, h.fetchBase, 2, h.fetchCt);
   const d = straddling(h, pc, h.bus.ram.currentView(cp.page).getUint16(off, true));
   if (d === null) {
     takeTrap(h, h.trapCause, false, h.trapTval);
     return null;
   }
-  return new Block([d]);
+  const one = new Block([d]);
+  one.prefetched = true;
+  return one;
 }
 
 /**
@@ -170,7 +193,7 @@ export function runHart(h: Hart, budget: number): number {
     const n = execBlock(h, b, lim);
     h.retired += n;
     left -= n;
-    if (++b.hits === HOT && h.env.jit) b.compiled = compileBlock(b, h.misalignBits);
+    if (++b.hits === HOT && h.env.jit && !b.prefetched) b.compiled = compileBlock(b, h.misalignBits, h.cache);
   }
   return budget - left;
 }

@@ -22,12 +22,16 @@ export class TlbSet<C> {
   readonly lTag = new Int32Array(TLB_SIZE).fill(-1);
   readonly lMem: DataView[] = new Array<DataView>(TLB_SIZE).fill(ZERO_PAGE);
   readonly lPage = new Int32Array(TLB_SIZE).fill(-1);
+  /** Cache tag of the access that filled the entry (ASID * 2 + enc; hart/cache-path.ts). */
+  readonly lCt = new Int32Array(TLB_SIZE);
   readonly sTag = new Int32Array(TLB_SIZE).fill(-1);
   readonly sMem: DataView[] = new Array<DataView>(TLB_SIZE).fill(ZERO_PAGE);
   readonly sPage = new Int32Array(TLB_SIZE).fill(-1);
+  readonly sCt = new Int32Array(TLB_SIZE);
   readonly fTag = new Int32Array(TLB_SIZE).fill(-1);
   readonly fCode: C[];
   readonly fPage = new Int32Array(TLB_SIZE).fill(-1);
+  readonly fCt = new Int32Array(TLB_SIZE);
 
   // --- The address space this set caches (set by Hart.selectTlbs).
   /** Lookup key: privilege, V, translation modes, ASID, VMID (Hart.spaceKey). */
