@@ -209,6 +209,10 @@ export class Hart {
   sMem: DataView[];
   sPage: Int32Array;
   sCt: Int32Array;
+  cTag: Int32Array;
+  cMem: DataView[];
+  cPage: Int32Array;
+  cCt: Int32Array;
   fTag: Int32Array;
   fCode: CodePage[];
   fCt: Int32Array;
@@ -235,6 +239,10 @@ export class Hart {
     this.sMem = t.sMem;
     this.sPage = t.sPage;
     this.sCt = t.sCt;
+    this.cTag = t.cTag;
+    this.cMem = t.cMem;
+    this.cPage = t.cPage;
+    this.cCt = t.cCt;
     this.fTag = t.fTag;
     this.fCode = t.fCode;
     this.fCt = t.fCt;
@@ -326,6 +334,10 @@ export class Hart {
     this.sMem = d.sMem;
     this.sPage = d.sPage;
     this.sCt = d.sCt;
+    this.cTag = d.cTag;
+    this.cMem = d.cMem;
+    this.cPage = d.cPage;
+    this.cCt = d.cCt;
   }
 
   /**

@@ -141,15 +141,39 @@ function fillLoad(h: Hart, va: number, pa: number): void {
 
 function fillStore(h: Hart, va: number, pa: number): void {
   const page = tlbPage(h, va, pa, PMP_W, h.dataPriv());
-  if (page < 0 || h.env.code.has(page)) return;
+  if (page < 0) return;
   const mem = h.bus.ram.viewForWrite(page, h.accessKey); // may allocate or copy (then onReplace flushes old entries)
   const vpn = va >>> 12;
   const t = h.dTlb;
   const s = vpn & TLB_MASK;
+  if (h.env.code.has(page)) {
+    // Data beside code in one page (small programs, guests): storeValue's code-page entry.
+    t.cMem[s] = mem;
+    t.cPage[s] = page;
+    t.cCt[s] = h.accessCt;
+    t.cTag[s] = vpn;
+    return;
+  }
   t.sMem[s] = mem;
   t.sPage[s] = page;
   t.sCt[s] = h.accessCt;
   t.sTag[s] = vpn;
+}
+
+/**
+ * A store within one page that has a code-page TLB entry: write through it and tell the code cache
+ * (bus.onRamWrite), which drops decoded code the store changed. What Bus.write does for RAM, without
+ * translating again. Returns an R_* code.
+ */
+function storeCodePage(h: Hart, s: number, off: number, size: 1 | 2 | 4, value: number): number {
+  const q = h.cPage[s]! * 4096 + off;
+  if (h.cache !== null) cacheData(h, h.cache, 2, q, size, h.cCt[s]!);
+  const mem = h.cMem[s]!;
+  if (size === 4) mem.setInt32(off, value, true);
+  else if (size === 2) mem.setInt16(off, value, true);
+  else mem.setInt8(off, value);
+  h.bus.onRamWrite(q, size);
+  return h.yieldReq ? R_END : R_NEXT;
 }
 
 /** Load `size` bytes at `va`, zero-extended; -1 on an exception (recorded in h). */
@@ -205,6 +229,8 @@ export function storeValue(h: Hart, va: number, size: 1 | 2 | 4, value: number):
     }
     return h.yieldReq ? R_END : R_NEXT;
   }
+  const cs = (va >>> 12) & TLB_MASK;
+  if (h.cTag[cs] === va >>> 12 && h.hyperAccess === 0) return storeCodePage(h, cs, off, size, value); // not HSV: other translation
   const pa = xlate(h, va, size, Access.Store);
   if (pa < 0) return R_TRAP;
   if (!h.bus.write(pa, size, value, h.accessKey)) return h.raise(Cause.StoreAccess, va);

@@ -28,6 +28,15 @@ export class TlbSet<C> {
   readonly sMem: DataView[] = new Array<DataView>(TLB_SIZE).fill(ZERO_PAGE);
   readonly sPage = new Int32Array(TLB_SIZE).fill(-1);
   readonly sCt = new Int32Array(TLB_SIZE);
+  /**
+   * Stores to pages that hold decoded code (never in sTag: every store there must keep the code
+   * cache coherent). memory.ts storeValue writes through these and tells the code cache, instead of
+   * translating again.
+   */
+  readonly cTag = new Int32Array(TLB_SIZE).fill(-1);
+  readonly cMem: DataView[] = new Array<DataView>(TLB_SIZE).fill(ZERO_PAGE);
+  readonly cPage = new Int32Array(TLB_SIZE).fill(-1);
+  readonly cCt = new Int32Array(TLB_SIZE);
   readonly fTag = new Int32Array(TLB_SIZE).fill(-1);
   readonly fCode: C[];
   readonly fPage = new Int32Array(TLB_SIZE).fill(-1);
@@ -58,6 +67,7 @@ export class TlbSet<C> {
   flush(): void {
     this.lTag.fill(-1);
     this.sTag.fill(-1);
+    this.cTag.fill(-1);
     this.fTag.fill(-1);
   }
 
@@ -70,6 +80,7 @@ export class TlbSet<C> {
     for (let i = 0; i < TLB_SIZE; i++) {
       if (this.lTag[i]! >>> 10 === r) this.lTag[i] = -1;
       if (this.sTag[i]! >>> 10 === r) this.sTag[i] = -1;
+      if (this.cTag[i]! >>> 10 === r) this.cTag[i] = -1;
       if (this.fTag[i]! >>> 10 === r) this.fTag[i] = -1;
     }
   }
@@ -79,7 +90,7 @@ export class TlbSet<C> {
     let n = 0;
     for (let i = 0; i < TLB_SIZE; i++) {
       if (this.lTag[i] !== -1) n++;
-      if (this.sTag[i] !== -1) n++;
+      if (this.sTag[i] !== -1 || this.cTag[i] !== -1) n++;
       if (this.fTag[i] !== -1) n++;
     }
     return n;
@@ -90,6 +101,7 @@ export class TlbSet<C> {
     for (let i = 0; i < TLB_SIZE; i++) {
       if (loads && this.lPage[i] === page) this.lTag[i] = -1;
       if (stores && this.sPage[i] === page) this.sTag[i] = -1;
+      if (stores && this.cPage[i] === page) this.cTag[i] = -1;
       if (fetches && this.fPage[i] === page) this.fTag[i] = -1;
     }
   }

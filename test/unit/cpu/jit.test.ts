@@ -98,6 +98,37 @@ describe.skipIf(!toolchain)('block compiler', () => {
     expect([r.res(0), r.res(1)]).toEqual([1, 2]);
   });
 
+  it('stores to data beside code in one page use a TLB entry of their own and keep the code coherent', () => {
+    const [a, b] = both(SETUP + `
+      li s7, 100
+      la s6, beside
+    1: lw t0, 0(s6)
+      addi t0, t0, 1
+      sw t0, 0(s6)
+      addi s7, s7, -1
+      bnez s7, 1b
+      sw t0, 0(s11)
+      la t0, patchme2
+      li t1, 0x00300513      # li a0, 3
+      sw t1, 0(t0)           # the same page: through the code-page entry, onto decoded code
+      fence.i
+      call patchme2
+      sw a0, 4(s11)
+      j pass
+    .align 2
+    patchme2:
+      .word 0x00100513       # li a0, 1
+      ret
+    beside:
+      .word 0
+    `);
+    expect(state(a)).toEqual(state(b));
+    expect([a.res(0), a.res(1)]).toEqual([100, 3]);
+    const h = a.m.harts[0]!;
+    const page = (h.x[22]! >>> 0) >>> 12; // s6: the data word's page, which also holds the code
+    expect(a.m.harts[0]!.cTag[page & 255]).toBe(page);
+  });
+
   it('keeps timer interrupts on the same instruction', () => {
     const body = SETUP + `
       li s10, 0x80040100
