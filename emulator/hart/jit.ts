@@ -74,7 +74,10 @@ export function compileBlock(b: Block, misalignBits: number, cache: HartCache | 
   const plan = cache === null ? null : fetchPlan(b, b.off, cache.iLine);
   const counted: number[] = [];
   if (plan !== null) plan.reduce((acc, p, k) => (counted[k] = acc + (p === FETCH_COUNT ? 1 : 0)), 0);
-  const pend = (k: number): string => (plan !== null && counted[k]! > 0 ? `iPend[fa] += ${counted[k]}; ` : '');
+  // Fetch hits are summed in `fh` (checked ones as they happen, counted ones statically) and stored once, at the exit.
+  const pend = (k: number): string => (plan === null ? '' : `iPend[fa] += fh${counted[k]! > 0 ? ` + ${counted[k]}` : ''}; `);
+  // Another turn of a block that loops: this turn's counted fetches join fh.
+  const more = (): string => (plan !== null && counted[n - 1]! > 0 ? `fh += ${counted[n - 1]}; ` : '');
   const ret = (k: number): string => `{ ${pend(k - 1)}h.curBlock = null; h.retired += ${k}; return done + ${k}; }`;
   const exit = (k: number, next: number): string =>
     `if (r !== 0) { if (r === 2) { ${pend(k)}h.pc = (pc0 + ${offs[k]}) >>> 0; h.curBlock = null; h.retired += ${k}; ` +
@@ -93,7 +96,7 @@ export function compileBlock(b: Block, misalignBits: number, cache: HartCache | 
     if (plan === null || plan[k] === FETCH_COUNT) return '';
     const c = cache!;
     const check = (o: number, size: number): string => `q = fb + ${o}; ln = q >>> ${c.iShift}; c = ln & ${c.iSets}; ` +
-      `if (iKey[c] === ln * 256 + fct) iPend[fa]++; else hc.access(h.id, 0, q, ${size}, fct); `;
+      `if (iKey[c] === ln * 256 + fct) fh++; else hc.access(h.id, 0, q, ${size}, fct); `;
     if (plan[k] !== FETCH_SPLIT) return check(offs[k]!, len);
     // One check per line, as the model accesses them (cacheFetchSplit).
     const second = offs[k]! + c.iLine - ((b.off + offs[k]!) % c.iLine);
@@ -131,11 +134,11 @@ export function compileBlock(b: Block, misalignBits: number, cache: HartCache | 
       body.push(name === 'jal' ? `t = (pc0 + ${here + d.imm}) >>> 0;` : `t = (${fill('x[A] + I', d)}) & ~1; t >>>= 0;`);
       body.push(misaligned('t', k));
       if (d.rd !== X_SINK) body.push(`x[${rd}] = (pc0 + ${next}) | 0;`);
-      if (loops) body.push(`if (done + ${2 * n} <= lim && h.attention === 0) { ${pend(n - 1)}done += ${n}; h.retired += ${n}; continue; }`);
+      if (loops) body.push(`if (done + ${2 * n} <= lim && h.attention === 0) { ${more()}done += ${n}; h.retired += ${n}; continue; }`);
       body.push(`h.pc = t; ${ret(n)}`);
     } else if (name in BRANCH_COND) {
       body.push(`if (${fill(BRANCH_COND[name]!, d)}) { t = (pc0 + ${here + d.imm}) >>> 0; ${misaligned('t', k)}`);
-      if (loops) body.push(`if (done + ${2 * n} <= lim && h.attention === 0) { ${pend(n - 1)}done += ${n}; h.retired += ${n}; continue; }`);
+      if (loops) body.push(`if (done + ${2 * n} <= lim && h.attention === 0) { ${more()}done += ${n}; h.retired += ${n}; continue; }`);
       body.push(`h.pc = t; ${ret(n)} }`);
       body.push(`h.pc = (pc0 + ${endOff}) >>> 0; ${ret(n)}`);
     } else {
@@ -150,7 +153,7 @@ export function compileBlock(b: Block, misalignBits: number, cache: HartCache | 
   const stores = inlined.some((d) => d.insn.name in STORES);
   const cacheVars = cache === null ? '' : `
   const hc = h.cache, iKey = hc.iKey, iPend = hc.iPend, fb = h.fetchBase, fct = h.fetchCt, fa = fct >>> 1;
-  let q = 0, ct = 0, ln = 0, c = 0;${loads || stores ? '\n  const dKey = hc.dKey, dPend = hc.dPend;' : ''}${loads ? '\n  const lPage = h.lPage, lCt = h.lCt;' : ''}${stores ? '\n  const sPage = h.sPage, sCt = h.sCt, dDirty = hc.dDirty;' : ''}`;
+  let q = 0, ct = 0, ln = 0, c = 0, fh = 0;${loads || stores ? '\n  const dKey = hc.dKey, dPend = hc.dPend;' : ''}${loads ? '\n  const lPage = h.lPage, lCt = h.lCt;' : ''}${stores ? '\n  const sPage = h.sPage, sCt = h.sCt, dDirty = hc.dDirty;' : ''}`;
   const src = `return function block(h, lim) {
   const x = h.x, lTag = h.lTag, lMem = h.lMem, sTag = h.sTag, sMem = h.sMem;
   const pc0 = h.pc;

@@ -108,7 +108,7 @@ function blockAt(h: Hart): Block | null {
   let cp: CodePage | null;
   if (h.fTag[s] === vpn) {
     cp = h.fCode[s]!;
-    h.fetchCt = h.fCt[s]!;
+    if (h.cache !== null) h.fetchCt = h.fCt[s]!;
   } else {
     cp = fetchPage(h, pc); // sets h.fetchCt
   }
@@ -117,7 +117,7 @@ function blockAt(h: Hart): Block | null {
     return null;
   }
   const off = pc & 0xfff;
-  h.fetchBase = cp.page * 4096 + off;
+  if (h.cache !== null) h.fetchBase = cp.page * 4096 + off;
   const b = cp.blocks[off >> 1];
   if (b !== undefined) return b;
   const nb = h.env.code.build(cp, off);
