@@ -10,11 +10,12 @@
  *
  *   --only PARTS      comma-separated parts to run (default: all, in this order):
  *                       cpu    plain MIPS of FILE.elf, and QEMU's time on it when installed
- *                       cache  caches / memory encryption on FILE.elf, and the encrypted cvm guest (issue 4)
+ *                       cache  caches / memory encryption on FILE.elf, the encrypted cvm guest, and bench.c as an
+ *                              encrypted guest (bench/programs/cvm-bench) with caches and encryption (issue 4)
  *                       dap    step round trip, readMemory 64 KiB, reverse step (issue 5)
  *   --repeat N        cpu: runs of FILE.elf, best taken (3)
  *   --max-insns N     cpu: instruction limit per run (2000000000)
- *   --cache-insns N   cache: instructions of FILE.elf per configuration, a prefix of its run (20000000)
+ *   --cache-insns N   cache: instructions of FILE.elf per configuration, a prefix of its run (100000000)
  *   --cache-repeat N  cache: runs per configuration of FILE.elf, best taken (2); the cvm guest runs 5x that
  *   --steps N         dap: steps measured (200)
  *   --reads N         dap: readMemory requests measured per address space (50)
@@ -28,7 +29,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_CONFIG, loadElf, Machine } from '../emulator/api';
-import { benchCaches } from './cache';
+import { benchCaches, cacheChild } from './cache';
 import { benchDap } from './dap';
 
 const QEMU_BIN = process.env.QEMU_RISCV32 ?? 'qemu-system-riscv32';
@@ -85,9 +86,11 @@ function runQemu(elf: string): Promise<{ seconds: number; output: string; code: 
 const fmt = (x: number, digits = 3) => x.toFixed(digits);
 
 async function main(): Promise<void> {
+  const child = argValue('--cache-child');
+  if (child !== undefined) return cacheChild(child); // one measurement of the cache part (bench/cache.ts best())
   if (want('cpu')) await benchCpu();
   if (want('cache')) {
-    benchCaches({ elf: elfPath, insns: Number(argValue('--cache-insns') ?? '20000000'), repeat: Number(argValue('--cache-repeat') ?? '2'),
+    benchCaches({ elf: elfPath, insns: Number(argValue('--cache-insns') ?? '100000000'), repeat: Number(argValue('--cache-repeat') ?? '2'),
       cvmRepeat: 5 * Number(argValue('--cache-repeat') ?? '2') });
   }
   if (want('dap')) {
