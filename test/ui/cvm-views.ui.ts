@@ -31,7 +31,7 @@ async function webview(page: Page, view: 'keys' | 'memory'): Promise<FrameLocato
   const frames = page.locator('iframe.webview.ready');
   const inner = (i: number) => frames.nth(i).contentFrame().locator('#active-frame').contentFrame();
   let found = -1;
-  await poll(async () => {
+  const look = async (): Promise<boolean> => {
     const n = await frames.count();
     for (let i = 0; i < n; i++) {
       if ((await inner(i).locator(`body[data-view="${view}"]`).count().catch(() => 0)) > 0) {
@@ -40,7 +40,16 @@ async function webview(page: Page, view: 'keys' | 'memory'): Promise<FrameLocato
       }
     }
     return false;
-  }).toBe(true);
+  };
+  // code-server under load sometimes leaves a new webview blank (its frame never loads the page):
+  // after 15 s, reload the webviews once, as a user would.
+  try {
+    await expect.poll(look, { timeout: 15_000, interval: 200 }).toBe(true);
+  } catch {
+    await runCommand(page, 'Developer: Reload Webviews');
+    if ((await tab.count()) > 0) await tab.first().click();
+    await poll(look).toBe(true);
+  }
   return inner(found);
 }
 

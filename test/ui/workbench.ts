@@ -66,39 +66,43 @@ export async function openWorkbench(folder: string): Promise<Workbench> {
 /**
  * Runs a command through the command palette (F1), by its label. The palette lists an extension's
  * commands only once the workbench has read its contributions, so the query is typed again until
- * the command shows up.
+ * the command shows up. Every step is retried from the start until a deadline: a key pressed while a
+ * webview holds the focus reaches the workbench late (the webview forwards it), and can close the
+ * palette just opened from the command center.
  */
 export async function runCommand(page: Page, label: string): Promise<void> {
-  const input = await openPalette(page);
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
   const deadline = Date.now() + 30_000;
   for (;;) {
-    await input.fill(`>${label}`);
     try {
+      const input = await openPalette(page);
+      await input.fill(`>${label}`, { timeout: 3_000 });
       await row.waitFor({ timeout: 3_000 });
+      await input.press('Enter', { timeout: 3_000 });
       break;
     } catch (e) {
       if (Date.now() > deadline) throw e;
-      await input.fill('>');
+      // Typing the same query again changes nothing: clear it, so that the next one is a new query.
+      await page.locator('.quick-input-widget input').fill('>', { timeout: 1_000 }).catch(() => {});
     }
   }
-  await input.press('Enter');
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 }
 
 /**
- * Opens the command palette and returns its input. F1 reaches the workbench only when the keyboard
- * focus is in it, not inside a webview (a view's button just clicked keeps it): then the command
- * center in the title bar opens the same quick input.
+ * Opens the command palette (unless it is open) and returns its input. F1 reaches the workbench only
+ * when the keyboard focus is in it, not inside a webview (a view's button just clicked keeps it):
+ * then the command center in the title bar opens the same quick input.
  */
 async function openPalette(page: Page): Promise<Locator> {
   const input = page.locator('.quick-input-widget input');
+  if (await input.isVisible()) return input;
   await page.keyboard.press('F1');
   try {
     await input.waitFor({ timeout: 3_000 });
   } catch {
     await page.locator('.command-center .search-label, .command-center').first().click();
-    await input.waitFor();
+    await input.waitFor({ timeout: 3_000 });
   }
   return input;
 }
