@@ -49,6 +49,16 @@ export function cacheData(h: Hart, c: HartCache, kind: number, q: number, size: 
   else c.access(h.id, kind, q, size, ct);
 }
 
+/** With the cache fast path on: a load the data TLB's slot `s` served, at page offset `o`. */
+export function tlbLoad(h: Hart, s: number, o: number, size: number): void {
+  if (h.cache !== null) cacheData(h, h.cache, 1, h.lPage[s]! * 4096 + o, size, h.lCt[s]!);
+}
+
+/** With the cache fast path on: a store the data TLB's slot `s` served, at page offset `o`. */
+export function tlbStore(h: Hart, s: number, o: number, size: number): void {
+  if (h.cache !== null) cacheData(h, h.cache, 2, h.sPage[s]! * 4096 + o, size, h.sCt[s]!);
+}
+
 /** An instruction fetch of `size` bytes at RAM offset `q` under tag `ct`. */
 export function cacheFetch(h: Hart, c: HartCache, q: number, size: number, ct: number): void {
   const ln = q >>> c.iShift;

@@ -7,7 +7,7 @@
  * matches the reservation and memory still holds the value LR read (QEMU 7.2's compare-and-swap).
  */
 import { Cause } from '../csr/bits';
-import { cacheData } from './cache-path';
+import { tlbLoad, tlbStore } from './cache-path';
 import type { Hart } from './hart';
 import { loadInto, loadValue, rmwWord, storeValue } from './memory';
 import { R_END, R_NEXT, R_TRAP, type DInsn, type Handler } from './types';
@@ -33,14 +33,14 @@ export const MEM_HANDLERS: Record<string, Handler> = {
     const a = ea(h, d);
     const vpn = a >>> 12;
     const s = vpn & 255;
-    if (h.lTag[s] === vpn) { if (h.cache !== null) cacheData(h, h.cache, 1, h.lPage[s]! * 4096 + (a & 0xfff), 1, h.lCt[s]!); h.x[d.rd] = h.lMem[s]!.getInt8(a & 0xfff); return R_NEXT; }
+    if (h.lTag[s] === vpn) { tlbLoad(h, s, a & 0xfff, 1); h.x[d.rd] = h.lMem[s]!.getInt8(a & 0xfff); return R_NEXT; }
     return loadInto(h, d.rd, a, 1, true);
   },
   lbu: (h, d) => {
     const a = ea(h, d);
     const vpn = a >>> 12;
     const s = vpn & 255;
-    if (h.lTag[s] === vpn) { if (h.cache !== null) cacheData(h, h.cache, 1, h.lPage[s]! * 4096 + (a & 0xfff), 1, h.lCt[s]!); h.x[d.rd] = h.lMem[s]!.getUint8(a & 0xfff); return R_NEXT; }
+    if (h.lTag[s] === vpn) { tlbLoad(h, s, a & 0xfff, 1); h.x[d.rd] = h.lMem[s]!.getUint8(a & 0xfff); return R_NEXT; }
     return loadInto(h, d.rd, a, 1, false);
   },
   lh: (h, d) => {
@@ -48,7 +48,7 @@ export const MEM_HANDLERS: Record<string, Handler> = {
     const vpn = a >>> 12;
     const s = vpn & 255;
     const o = a & 0xfff;
-    if (h.lTag[s] === vpn && o <= 0xffe) { if (h.cache !== null) cacheData(h, h.cache, 1, h.lPage[s]! * 4096 + o, 2, h.lCt[s]!); h.x[d.rd] = h.lMem[s]!.getInt16(o, true); return R_NEXT; }
+    if (h.lTag[s] === vpn && o <= 0xffe) { tlbLoad(h, s, o, 2); h.x[d.rd] = h.lMem[s]!.getInt16(o, true); return R_NEXT; }
     return loadInto(h, d.rd, a, 2, true);
   },
   lhu: (h, d) => {
@@ -56,7 +56,7 @@ export const MEM_HANDLERS: Record<string, Handler> = {
     const vpn = a >>> 12;
     const s = vpn & 255;
     const o = a & 0xfff;
-    if (h.lTag[s] === vpn && o <= 0xffe) { if (h.cache !== null) cacheData(h, h.cache, 1, h.lPage[s]! * 4096 + o, 2, h.lCt[s]!); h.x[d.rd] = h.lMem[s]!.getUint16(o, true); return R_NEXT; }
+    if (h.lTag[s] === vpn && o <= 0xffe) { tlbLoad(h, s, o, 2); h.x[d.rd] = h.lMem[s]!.getUint16(o, true); return R_NEXT; }
     return loadInto(h, d.rd, a, 2, false);
   },
   lw: (h, d) => {
@@ -64,14 +64,14 @@ export const MEM_HANDLERS: Record<string, Handler> = {
     const vpn = a >>> 12;
     const s = vpn & 255;
     const o = a & 0xfff;
-    if (h.lTag[s] === vpn && o <= 0xffc) { if (h.cache !== null) cacheData(h, h.cache, 1, h.lPage[s]! * 4096 + o, 4, h.lCt[s]!); h.x[d.rd] = h.lMem[s]!.getInt32(o, true); return R_NEXT; }
+    if (h.lTag[s] === vpn && o <= 0xffc) { tlbLoad(h, s, o, 4); h.x[d.rd] = h.lMem[s]!.getInt32(o, true); return R_NEXT; }
     return loadInto(h, d.rd, a, 4, true);
   },
   sb: (h, d) => {
     const a = ea(h, d);
     const vpn = a >>> 12;
     const s = vpn & 255;
-    if (h.sTag[s] === vpn) { if (h.cache !== null) cacheData(h, h.cache, 2, h.sPage[s]! * 4096 + (a & 0xfff), 1, h.sCt[s]!); h.sMem[s]!.setInt8(a & 0xfff, h.x[d.rs2]!); return R_NEXT; }
+    if (h.sTag[s] === vpn) { tlbStore(h, s, a & 0xfff, 1); h.sMem[s]!.setInt8(a & 0xfff, h.x[d.rs2]!); return R_NEXT; }
     return storeValue(h, a, 1, h.x[d.rs2]!);
   },
   sh: (h, d) => {
@@ -79,7 +79,7 @@ export const MEM_HANDLERS: Record<string, Handler> = {
     const vpn = a >>> 12;
     const s = vpn & 255;
     const o = a & 0xfff;
-    if (h.sTag[s] === vpn && o <= 0xffe) { if (h.cache !== null) cacheData(h, h.cache, 2, h.sPage[s]! * 4096 + o, 2, h.sCt[s]!); h.sMem[s]!.setInt16(o, h.x[d.rs2]!, true); return R_NEXT; }
+    if (h.sTag[s] === vpn && o <= 0xffe) { tlbStore(h, s, o, 2); h.sMem[s]!.setInt16(o, h.x[d.rs2]!, true); return R_NEXT; }
     return storeValue(h, a, 2, h.x[d.rs2]!);
   },
   sw: (h, d) => {
@@ -87,7 +87,7 @@ export const MEM_HANDLERS: Record<string, Handler> = {
     const vpn = a >>> 12;
     const s = vpn & 255;
     const o = a & 0xfff;
-    if (h.sTag[s] === vpn && o <= 0xffc) { if (h.cache !== null) cacheData(h, h.cache, 2, h.sPage[s]! * 4096 + o, 4, h.sCt[s]!); h.sMem[s]!.setInt32(o, h.x[d.rs2]!, true); return R_NEXT; }
+    if (h.sTag[s] === vpn && o <= 0xffc) { tlbStore(h, s, o, 4); h.sMem[s]!.setInt32(o, h.x[d.rs2]!, true); return R_NEXT; }
     return storeValue(h, a, 4, h.x[d.rs2]!);
   },
 

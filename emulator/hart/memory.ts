@@ -13,7 +13,7 @@ import { PMP_R, PMP_W, PMP_X } from '../mmu/pmp';
 import { Access, translate, XLATE_PAGE_FAULT } from '../mmu/sv32';
 import { TLB_MASK } from '../mmu/tlb';
 import { translateGuest, XLATE_GUEST_PAGE_FAULT } from '../mmu/two-stage';
-import { cacheData, cacheFetch, type HartCache } from './cache-path';
+import { cacheData, cacheFetch, tlbStore, type HartCache } from './cache-path';
 import type { CodePage } from './codecache';
 import type { Hart } from './hart';
 import { triggerDataHit, TRIG_LOAD, TRIG_STORE } from './triggers';
@@ -248,7 +248,7 @@ export function rmwWord(h: Hart, va: number, op: (old: number, b: number) => num
   const vpn = va >>> 12;
   const s = vpn & TLB_MASK;
   if (h.sTag[s] === vpn) {
-    if (h.cache !== null) cacheData(h, h.cache, 2, h.sPage[s]! * 4096 + (va & 0xfff), 4, h.sCt[s]!);
+    tlbStore(h, s, va & 0xfff, 4);
     const mem = h.sMem[s]!;
     const old = mem.getUint32(va & 0xfff, true);
     const nv = op(old, b);
