@@ -15,7 +15,7 @@
  *                       dap    step round trip, readMemory 64 KiB, reverse step (issue 5)
  *   --repeat N        cpu: runs of FILE.elf, best taken (3)
  *   --max-insns N     cpu: instruction limit per run (2000000000)
- *   --cache-insns N   cache: instructions of FILE.elf per configuration, a prefix of its run (100000000)
+ *   --cache-insns N   cache: instruction limit per configuration's run (2000000000: the whole run; less for a prefix)
  *   --cache-repeat N  cache: runs per configuration of FILE.elf, best taken (2); the cvm guest runs 5x that
  *   --steps N         dap: steps measured (200)
  *   --reads N         dap: readMemory requests measured per address space (50)
@@ -90,7 +90,7 @@ async function main(): Promise<void> {
   if (child !== undefined) return cacheChild(child); // one measurement of the cache part (bench/cache.ts best())
   if (want('cpu')) await benchCpu();
   if (want('cache')) {
-    benchCaches({ elf: elfPath, insns: Number(argValue('--cache-insns') ?? '100000000'), repeat: Number(argValue('--cache-repeat') ?? '2'),
+    benchCaches({ elf: elfPath, insns: Number(argValue('--cache-insns') ?? '2000000000'), repeat: Number(argValue('--cache-repeat') ?? '2'),
       cvmRepeat: 5 * Number(argValue('--cache-repeat') ?? '2') });
   }
   if (want('dap')) {
