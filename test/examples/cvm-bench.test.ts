@@ -19,11 +19,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, findSymbol, loadElf, Machine, type ElfImage, type MachineConfig, type StopReason } from '../../emulator/api';
+import { debugTranslate, DEFAULT_CONFIG, findSymbol, loadElf, Machine, type MachineConfig, type StopReason } from '../../emulator/api';
 import { parseMachineConfig } from '../../emulator/config-file';
 import { NodeCrypto } from '../../adapter/node-crypto';
 import { HAS_TOOLCHAIN } from '../oracles';
 import { REPO_ROOT } from '../diff/vmscope';
+import { flatImage } from './flat-image';
 
 const DIR = path.join(REPO_ROOT, 'bench', 'programs', 'cvm-bench');
 const ELF = path.join(DIR, 'cvm-bench.elf');
@@ -33,7 +34,6 @@ const BENCH_ELF = path.join(REPO_ROOT, 'bench', 'programs', 'bench.elf');
 const EXPECTED = readFileSync(path.join(DIR, 'cvm-bench.expected'), 'latin1');
 const LIMIT = 400_000_000;
 const PAGE = 4096;
-const CSR_HGATP = 0x680;
 /** bench.c's last line without its instruction count: `bench: N rounds, checksum XXXXXXXX`. */
 const RESULT = /bench: \d+ rounds, checksum [0-9a-f]{8}/;
 
@@ -60,18 +60,11 @@ function result(text: string): string {
   return m[0];
 }
 
-/**
- * The host physical address behind guest-physical `gpa`: the hardware's G-stage walk (Sv32x4,
- * hypervisor spec 9.5.1) over the hypervisor's table, which is host memory in plaintext.
- */
+/** The host physical address behind guest-physical `gpa` of VMID 1, through the hypervisor's G-stage table. */
 function hostAddress(m: Machine, gpa: number): number {
-  const word = (pa: number) => Buffer.from(m.readPhys(pa, 4)).readUInt32LE(0);
-  const root = (m.readCsr(0, CSR_HGATP)! & 0x3f_ffff) * PAGE;
-  const l1 = word(root + (gpa >>> 22) * 4);
-  expect(l1 & 1, `G-stage root entry for ${gpa.toString(16)}`).toBe(1);
-  const l0 = word((l1 >>> 10) * PAGE + ((gpa >>> 12) & 0x3ff) * 4);
-  expect(l0 & 1, `G-stage leaf for ${gpa.toString(16)}`).toBe(1);
-  return (l0 >>> 10) * PAGE + (gpa % PAGE);
+  const t = debugTranslate(m, 0, gpa, { kind: 'guestPhys', vmid: 1 });
+  if (!t.ok) throw new Error(`GPA ${gpa.toString(16)}: ${t.reason}`);
+  return t.pa;
 }
 
 /** `len` bytes of the guest at `gpa`, page by page: as DRAM holds them (asid 0) or through ASID `asid`'s key. */
@@ -83,15 +76,6 @@ function readGuest(m: Machine, gpa: number, len: number, asid: number): Buffer {
     at += n;
   }
   return Buffer.concat(parts);
-}
-
-/** The guest image as `objcopy -O binary` makes it (what the hypervisor's start.S embeds). */
-function flatImage(image: ElfImage): Uint8Array {
-  const segs = image.segments.filter((s) => s.data.length > 0);
-  const base = Math.min(...segs.map((s) => s.paddr));
-  const flat = new Uint8Array(Math.max(...segs.map((s) => s.paddr + s.data.length)) - base);
-  for (const s of segs) flat.set(s.data, s.paddr - base);
-  return flat;
 }
 
 describe('cvm-bench (cvm-bench.vmscope.json)', () => {

@@ -22,13 +22,14 @@ import os from 'node:os';
 import path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findSymbol, loadElf, Machine, type ElfImage, type MachineConfig, type StopReason } from '../../emulator/api';
+import { findSymbol, loadElf, Machine, type MachineConfig, type StopReason } from '../../emulator/api';
 import { parseMachineConfig } from '../../emulator/config-file';
 import { NodeCrypto } from '../../adapter/node-crypto';
 import { HAS_TOOLCHAIN } from '../oracles';
 import { vmscope } from '../cli/cli';
 import { client } from '../dap/helpers';
 import { REPO_ROOT } from '../diff/vmscope';
+import { flatImage } from './flat-image';
 
 const DIR = path.join(REPO_ROOT, 'examples', 'cvm');
 const ELF = path.join(DIR, 'cvm.elf');
@@ -69,16 +70,6 @@ function match(text: string, re: RegExp): RegExpExecArray {
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const u32 = (b: Uint8Array, off: number): number => Buffer.from(b).readUInt32LE(off);
-
-/** The guest image as `objcopy -O binary` makes it from cvm-guest.elf (what hv/start.S embeds). */
-function flatImage(image: ElfImage): Uint8Array {
-  const segs = image.segments.filter((s) => s.data.length > 0);
-  const base = Math.min(...segs.map((s) => s.paddr));
-  const end = Math.max(...segs.map((s) => s.paddr + s.data.length));
-  const flat = new Uint8Array(end - base);
-  for (const s of segs) flat.set(s.data, s.paddr - base);
-  return flat;
-}
 
 /**
  * The SNP launch digest (cvm-model 5.5), written out here rather than taken from the emulator: per
